@@ -1,0 +1,235 @@
+"""SHACL validation of a cyberflag data graph against ``ontology/shapes.ttl``.
+
+This is the only module that imports pySHACL, and it does so inside :func:`validate_graph`, so
+importing this module (or the command line that wraps it) does not load pySHACL: the query
+commands never pay for its start-up.
+
+What is validated is the union of the data and the ontology, built here on a copy (the caller's
+graph is never touched). Not pySHACL's ``ont_graph``: that copies only RDFS/OWL axioms into the data
+graph, and the shapes also need the ontology's SKOS individuals (the members of the closed schemes
+``cf:Comparators``, ``cf:StatementKinds``, ...). A side effect worth having: the ontology's own
+concepts are checked by the same shapes as the data's.
+
+Why ``inference="none"``:
+
+* SHACL's own ``sh:class`` and ``sh:targetClass`` already follow the ``rdfs:subClassOf`` chains of
+  the merged ontology (``cf:Report ⊑ oa:Annotation`` and friends), which is all the shapes need.
+* RDFS inference would also apply ``rdfs:domain``/``rdfs:range``: anything with a ``cf:speaker``
+  would *become* a ``cf:Statement``, so a statement whose ``rdf:type`` was forgotten could never be
+  reported, and a typo'd range would silently retype a node. The data is meant to say everything
+  explicitly; validation checks that it does rather than repairing it.
+* It is faster and the result depends only on the files, not on a reasoner's closure.
+
+``advanced`` stays off: the shapes use SHACL Core plus SHACL-SPARQL constraints (``sh:sparql``),
+which pySHACL runs without the SHACL Advanced Features.
+
+Speed: pySHACL runs a SPARQL constraint once per focus node, passing the same query text each time
+with ``$this`` in ``initBindings``, and rdflib parses the text anew on every call. Parsing was three
+quarters of the run time on the test graph and grows with the number of spans, so while a validation
+runs, :func:`_prepared_queries` caches the parsed and translated query per text (rdflib's prepared
+queries are meant to be reused with different bindings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+__all__ = ["Finding", "ShaclReport", "load_ontology", "load_shapes", "validate_graph"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL validation result, flattened to strings so callers need no rdflib.
+
+    Reports list findings by focus node, then shape, path, value, message and severity (``None``
+    sorting as ""), which groups everything wrong with one node together for the curator fixing it.
+    """
+
+    focus: str
+    """The node that failed (``sh:focusNode``): an IRI, or ``_:id`` for a blank node."""
+    path: str | None
+    """The property (``sh:resultPath``), when the failing shape is a property shape."""
+    message: str
+    """What to fix (``sh:resultMessage``, from the shape's ``sh:message``)."""
+    severity: str
+    """``Violation``, ``Warning`` or ``Info`` (local name of ``sh:resultSeverity``)."""
+    shape: str
+    """The shape that fired (``sh:sourceShape``), e.g. ``...ontology#StatementShape-speaker``."""
+    value: str | None
+    """The offending value (``sh:value``): an IRI, or a literal in N-Triples form."""
+
+
+@dataclass(frozen=True)
+class ShaclReport:
+    """The outcome of a validation: whether the graph conforms, and every finding, sorted."""
+
+    conforms: bool
+    findings: tuple[Finding, ...]
+
+    @property
+    def shapes(self) -> frozenset[str]:
+        """The IRIs of the shapes that fired: handy for tests and summaries."""
+        return frozenset(f.shape for f in self.findings)
+
+
+def _parse(path: Path) -> Graph:
+    graph = Graph()
+    graph.parse(path, format="turtle")
+    return graph
+
+
+def load_ontology() -> Graph:
+    """Parse the shipped ontology (``ontology/cyberflag.ttl``), from a checkout or a wheel."""
+    from cyberflag.resources import ontology_path, require_file
+
+    return _parse(require_file(ontology_path(), "ontology"))
+
+
+def load_shapes() -> Graph:
+    """Parse the shipped SHACL shapes (``ontology/shapes.ttl``), from a checkout or a wheel."""
+    from cyberflag.resources import require_file, shapes_path
+
+    return _parse(require_file(shapes_path(), "SHACL shapes"))
+
+
+def _term(node: Node | None) -> str | None:
+    """A stable string for a term: IRIs bare, literals in N-Triples form, blank nodes ``_:id``."""
+    if node is None:
+        return None
+    if isinstance(node, Literal):
+        return node.n3()
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return str(node)
+
+
+def _one(report: Graph, result: Node, predicate: URIRef) -> Node | None:
+    """The value of ``predicate`` on ``result``, choosing the least if there are several."""
+    values = sorted(report.objects(result, predicate), key=lambda n: (type(n).__name__, str(n)))
+    return values[0] if values else None
+
+
+def _message(report: Graph, result: Node, shapes: Graph) -> str:
+    """The most specific message for ``result``.
+
+    For a SPARQL constraint pySHACL reports both the node shape's ``sh:message`` and the
+    constraint's own, which names the offending nodes; the latter tells the curator more, so the
+    shape's generic message is used only when it is the only one. Ties are broken by sorting, to
+    keep the output deterministic.
+    """
+    messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+    shape = _one(report, result, SH.sourceShape)
+    generic = {str(m) for m in shapes.objects(shape, SH.message)} if shape is not None else set()
+    specific = [m for m in messages if m not in generic]
+    chosen = specific or messages
+    return chosen[0] if chosen else ""
+
+
+def _findings(report: Graph, shapes: Graph) -> tuple[Finding, ...]:
+    # Only the report's own sh:result values: results nested under sh:detail (pySHACL adds them for
+    # sh:node and sh:or failures) explain a top-level result and would otherwise be counted twice.
+    findings = set()
+    for result in report.objects(predicate=SH.result):
+        severity = _one(report, result, SH.resultSeverity)
+        findings.add(
+            Finding(
+                focus=_term(_one(report, result, SH.focusNode)) or "",
+                path=_term(_one(report, result, SH.resultPath)),
+                message=_message(report, result, shapes),
+                severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+                shape=_term(_one(report, result, SH.sourceShape)) or "",
+                value=_term(_one(report, result, SH.value)),
+            )
+        )
+    # Sort with None as "" so that findings with and without a path/value compare.
+    return tuple(
+        sorted(
+            findings,
+            key=lambda f: (f.focus, f.shape, f.path or "", f.value or "", f.message, f.severity),
+        )
+    )
+
+
+@contextmanager
+def _prepared_queries() -> Iterator[None]:
+    """Within the block, rdflib parses and translates each distinct SPARQL query text only once.
+
+    Scoped rather than permanent so that nothing else in the process sees a patched rdflib, and
+    restored even if validation fails. Not thread-safe; the command line is single-threaded.
+    """
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.processor import SPARQLProcessor
+
+    original = SPARQLProcessor.query
+    cache: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], Any] = {}
+
+    def query(
+        self: SPARQLProcessor,
+        strOrQuery: Any,  # rdflib's parameter names
+        initBindings: Mapping[str, Any] | None = None,
+        initNs: Mapping[str, Any] | None = None,
+        base: str | None = None,
+        DEBUG: bool = False,
+    ) -> Any:
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+            if key not in cache:
+                cache[key] = translateQuery(parseQuery(strOrQuery), base, initNs)
+            strOrQuery = cache[key]
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    SPARQLProcessor.query = query  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        SPARQLProcessor.query = original  # type: ignore[method-assign]
+
+
+def validate_graph(
+    data: Graph,
+    *,
+    ontology: Graph | None = None,
+    shapes: Graph | None = None,
+) -> ShaclReport:
+    """Validate ``data`` against the cyberflag shapes and return a sorted, hashable report.
+
+    ``ontology`` and ``shapes`` default to the shipped files (through :mod:`cyberflag.resources`,
+    so a checkout and an installed wheel behave alike); tests pass their own. The ontology is
+    needed, not optional decoration: it supplies the subclass links and the members of the closed
+    concept schemes that the shapes check against. ``data`` itself is never modified (the union
+    is a new graph).
+
+    ``conforms`` is false only when there is a ``sh:Violation``; warnings and infos are reported as
+    findings but do not fail the graph, so a shape can be introduced as a warning first.
+    """
+    from pyshacl import validate  # deliberately local: see the module docstring
+
+    ontology_graph = ontology if ontology is not None else load_ontology()
+    shapes_graph = shapes if shapes is not None else load_shapes()
+    merged = Graph()
+    for triple in data:
+        merged.add(triple)
+    for triple in ontology_graph:
+        merged.add(triple)
+    with _prepared_queries():
+        conforms, report_graph, _text = validate(
+            merged,
+            shacl_graph=shapes_graph,
+            inference="none",
+            advanced=False,
+            inplace=True,  # on our own merged copy: saves pySHACL a second one
+            allow_warnings=True,
+            allow_infos=True,
+        )
+    if not isinstance(report_graph, Graph):  # pySHACL returns a Graph unless asked for text only
+        raise TypeError(f"unexpected pySHACL report: {type(report_graph).__name__}")
+    return ShaclReport(conforms=bool(conforms), findings=_findings(report_graph, shapes_graph))

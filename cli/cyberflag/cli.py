@@ -1,0 +1,567 @@
+"""The ``cyberflag`` command line: one group, flat verb-noun commands.
+
+Errors the user can act on are raised as :mod:`cyberflag.errors` exceptions and reported here as one
+line on stderr (``cyberflag: error: ...``) with the exit code of their class; no traceback. Usage
+errors (a bad option or value) are reported the same way, with exit code 2.
+
+Start-up time matters for the query commands (``query``, ``sparql``, ``who-said``): this module
+imports only click and cheap project modules; each command imports what it needs when it runs.
+The query commands use pyoxigraph and never import rdflib (unless ``--engine rdflib`` or a graph
+format asks for it) or pySHACL (only ``validate`` does).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from cyberflag import __version__
+from cyberflag.errors import EXIT_FAILURE, EXIT_USAGE, CyberflagError
+from cyberflag.output import (
+    TABLE_FORMATS,
+    data_option,
+    emit,
+    engine_option,
+    fit_columns,
+    natural_widths,
+    output_options,
+    queries_option,
+    render_columns,
+    render_json,
+    render_table,
+    terminal_width,
+    width_option,
+)
+from cyberflag.prefixes import PREFIXES
+
+if TYPE_CHECKING:
+    from cyberflag.queries import Param, Query
+    from cyberflag.results import Result, SelectResult, Term
+
+EPILOG = """\b
+Exit codes:
+  0  success (validate: the data conforms)
+  1  failure (validate: the data does not conform)
+  2  usage or input error (bad option or parameter, missing file, Turtle or SPARQL syntax error)
+"""
+
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "jsonl")
+"""Formats for solutions (SELECT) and booleans (ASK); as :data:`cyberflag.render.SELECT_FORMATS`."""
+
+GRAPH_FORMATS = ("turtle", "nt", "jsonld")
+"""Formats for graphs (CONSTRUCT, DESCRIBE); as :data:`cyberflag.render.GRAPH_FORMATS`."""
+
+RESULT_FORMAT_HELP = (
+    "Output format. Solutions and booleans: table (the default, also when output is not a "
+    "terminal: ask for csv, tsv, json or jsonl explicitly), or the W3C SPARQL 1.1 results formats "
+    "csv, tsv, json, or jsonl (one JSON object per row). Graphs (CONSTRUCT, DESCRIBE): turtle "
+    "(the default), nt or jsonld."
+)
+
+
+class CyberflagGroup(click.Group):
+    """A click group that turns :class:`CyberflagError` into one stderr line and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CyberflagError as error:
+            click.echo(f"cyberflag: error: {one_line(str(error))}", err=True)
+            ctx.exit(error.exit_code)
+        except click.UsageError as error:
+            # click's own report is three lines (usage, hint, error); keep errors to one line.
+            if error.ctx is not None:
+                where = error.ctx.command_path
+            else:  # an error parsing a subcommand's options that click raised without context
+                where = " ".join(filter(None, (ctx.command_path, ctx.invoked_subcommand)))
+            click.echo(
+                f"cyberflag: error: {one_line(error.format_message()).rstrip('.')} "
+                f"(see '{where} -h')",
+                err=True,
+            )
+            ctx.exit(EXIT_USAGE)
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (newlines included) made one space."""
+    return " ".join(text.split())
+
+
+@click.group(
+    "cyberflag",
+    cls=CyberflagGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EPILOG,
+)
+@click.version_option(
+    __version__, "--version", prog_name="cyberflag", message="%(prog)s %(version)s"
+)
+def cli() -> None:
+    """Query and check the cyberflag knowledge graph: how UK news reported police-recorded online
+    child sexual abuse, 2016-2020."""
+
+
+@cli.command("validate", epilog=EPILOG)
+@data_option
+@click.pass_context
+def validate_data(ctx: click.Context, data: Path | None) -> None:
+    """Check the data against the SHACL shapes and report each finding with its file."""
+    from cyberflag.report import format_report
+    from cyberflag.store import load
+
+    loaded = load(data)
+    from cyberflag import validate  # pySHACL is slow to import: only when validating
+
+    report = validate.validate_graph(loaded.data_union())
+    click.echo(format_report(report, loaded), nl=False)
+    ctx.exit(0 if report.conforms else EXIT_FAILURE)
+
+
+@cli.command("export", epilog=EPILOG)
+@output_options(formats=("turtle", "trig", "nt", "nquads", "jsonld"))
+@data_option
+def export_graph(fmt: str, output: Path | None, data: Path | None) -> None:
+    """Write the whole graph (data and ontology) in one RDF format.
+
+    Turtle, N-Triples and JSON-LD merge all files; TriG and N-Quads keep one named graph per file.
+    Output is deterministic: the same data gives the same bytes.
+    """
+    from cyberflag.export import serialize
+    from cyberflag.store import load
+
+    emit(serialize(load(data), fmt.lower()), output)
+
+
+@cli.command("stats", epilog=EPILOG)
+@output_options(formats=TABLE_FORMATS, output=False)
+@data_option
+def show_stats(fmt: str, data: Path | None) -> None:
+    """Count articles, people, organisations, statements, statistics and more."""
+    from cyberflag.stats import compute
+    from cyberflag.store import load
+
+    stats = compute(load(data))
+    if fmt.lower() == "json":
+        emit(render_json(stats.as_json()))
+    else:
+        emit(render_table(stats.rows()))
+
+
+# --- saved queries, SPARQL, who-said ------------------------------------------------------------
+
+
+def result_options(func: Any) -> Any:
+    """The options every command that runs SPARQL shares: format, -o, width, engine, data."""
+    for option in (
+        data_option,
+        engine_option,
+        width_option,
+        output_options(SELECT_FORMATS + GRAPH_FORMATS, auto=True, help_text=RESULT_FORMAT_HELP),
+    ):
+        func = option(func)
+    return func
+
+
+def run_query(text: str, data: Path | None, engine: str) -> Result:
+    """Evaluate ``text`` (already syntax-checked) on a fresh engine over ``data``."""
+    from cyberflag.engines import default_engine
+
+    return default_engine(data, engine.lower()).query(text)
+
+
+def write_result(result: Result, fmt: str | None, output: Path | None, width: int | None) -> None:
+    """Render ``result`` in ``fmt`` (default: table, Turtle for a graph) and print or write it."""
+    from cyberflag.render import render
+    from cyberflag.results import GraphResult, SelectResult
+
+    if fmt is None:
+        fmt = "turtle" if isinstance(result, GraphResult) else "table"
+    fmt = fmt.lower()
+    wrap = terminal_width(width) if fmt == "table" else None
+    if wrap is not None and isinstance(result, SelectResult) and not fits(result, wrap):
+        wrap = None  # one line per row (for `less -S`) beats cells cut into 12-character strips
+    emit(render(result, fmt, wrap, prefixes=PREFIXES), output)
+
+
+WRAP_FLOOR = 12
+"""The narrowest a column is wrapped to (as :mod:`cyberflag.render`'s tables)."""
+
+
+def fits(result: SelectResult, width: int) -> bool:
+    """True if a table of ``result`` fits ``width`` with no column wrapped below ``WRAP_FLOOR``."""
+    from cyberflag.render import short
+
+    ordered = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+    rows = [[short(term, ordered) for term in row] for row in result.rows]
+    natural = natural_widths(result.variables, rows)
+    return sum(min(n, WRAP_FLOOR) for n in natural) + 2 * (len(natural) - 1) <= width
+
+
+def param_json(param: Param) -> dict[str, Any]:
+    """One parameter as ``queries --format json`` lists it."""
+    return {
+        "name": param.name,
+        "type": param.type,
+        "required": param.required,
+        "multiple": param.multiple,
+        "default": list(param.default) if param.default else None,
+        "allowed": list(param.enum) if param.enum is not None else None,
+        "description": param.description,
+    }
+
+
+def query_json(query: Query, *, text: bool = False) -> dict[str, Any]:
+    """One saved query as ``queries --format json`` lists it (``text``: with its SPARQL)."""
+    out: dict[str, Any] = {
+        "name": query.name,
+        "form": query.form,
+        "summary": query.summary,
+        "description": query.description,
+        "parameters": [param_json(p) for p in query.params],
+    }
+    if text:
+        out["text"] = query.text
+    return out
+
+
+def params_table(params: tuple[Param, ...], *, descriptions: bool = False) -> str:
+    """The parameters as an aligned table (name, type, required, multiple, default, allowed)."""
+    headers = ["parameter", "type", "required", "multiple", "default", "allowed values"]
+    rows = [
+        [
+            p.name,
+            p.type,
+            "yes" if p.required else "no",
+            "yes" if p.multiple else "no",
+            ", ".join(p.default) or "-",
+            ", ".join(p.enum) if p.enum is not None else "-",
+        ]
+        for p in params
+    ]
+    text = render_table(rows, headers)
+    if descriptions:
+        text += "".join(f"\n{p.name}: {p.description}\n" for p in params if p.description)
+    return text
+
+
+def indent(text: str, prefix: str = "  ") -> str:
+    """Every non-empty line of ``text`` indented by ``prefix``."""
+    return "".join(prefix + line if line.strip() else line for line in text.splitlines(True))
+
+
+def wrap(text: str, width: int | None, prefix: str = "") -> str:
+    """``text`` wrapped to ``width`` (``None``: not wrapped), each line starting with ``prefix``."""
+    import textwrap
+
+    if width is None:
+        return prefix + text + "\n"
+    return textwrap.fill(text, max(width, 40), initial_indent=prefix, subsequent_indent=prefix) + (
+        "\n"
+    )
+
+
+def query_body(text: str) -> str:
+    """The query text after its ``#+`` header (the header is shown decoded above it)."""
+    lines = text.splitlines(True)
+    i = 0
+    while i < len(lines) and lines[i].lstrip().startswith("#+"):
+        i += 1
+    return "".join(lines[i:])
+
+
+@cli.command("queries", epilog=EPILOG)
+@click.argument("name", required=False)
+@output_options(formats=("table", "json"), output=False)
+@width_option
+@queries_option
+def list_queries(
+    name: str | None, fmt: str, width: int | None, queries_dir: Path | None
+) -> None:
+    """List the saved queries, or show the query NAME in full.
+
+    \b
+    Without NAME: each query's name, summary and parameters (type, required, repeatable,
+    default, allowed values). With NAME: its description, its parameters with their
+    descriptions, and its SPARQL text. Run one with 'cyberflag query NAME -p PARAM VALUE'.
+    """
+    from cyberflag import queries
+
+    wrap_at = terminal_width(width)
+    if name is not None:
+        query = queries.load(name, queries_dir)
+        if fmt.lower() == "json":
+            emit(render_json(query_json(query, text=True)))
+            return
+        parts = [f"{query.name}  ({query.form})\n", wrap(query.summary, wrap_at, "  ")]
+        if query.description:
+            parts += ["\n", wrap(query.description, wrap_at, "  ")]
+        parts.append("\n")
+        if query.params:
+            parts.append(indent(params_table(query.params)))
+            parts += [
+                "\n" + wrap(f"{p.name}: {p.description}", wrap_at, "  ")
+                for p in query.params
+                if p.description
+            ]
+        else:
+            parts.append("  no parameters\n")
+        where = f" ({query.path.name})" if query.path is not None else ""
+        parts += [f"\nSPARQL{where}:\n\n", query_body(query.text).strip("\n") + "\n"]
+        emit("".join(parts))
+        return
+    found = queries.all_queries(queries_dir)
+    if fmt.lower() == "json":
+        emit(render_json([query_json(q) for q in found]))
+        return
+    blocks = []
+    for query in found:
+        block = f"{query.name}\n" + wrap(query.summary, wrap_at, "  ")
+        if query.params:
+            block += indent(params_table(query.params), "    ")
+        else:
+            block += "    no parameters\n"
+        blocks.append(block)
+    emit("\n".join(blocks))
+
+
+@cli.command("query", epilog=EPILOG)
+@click.argument("name")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="Set parameter NAME to VALUE; repeat for more, or for more values of a repeatable one.",
+)
+@result_options
+@queries_option
+def run_saved_query(
+    name: str,
+    params: tuple[tuple[str, str], ...],
+    fmt: str | None,
+    output: Path | None,
+    width: int | None,
+    engine: str,
+    data: Path | None,
+    queries_dir: Path | None,
+) -> None:
+    """Run the saved query NAME ('cyberflag queries' lists them and their parameters).
+
+    \b
+    Examples:
+      cyberflag query statistics-timeline -p measure "offences recorded"
+      cyberflag query who-said-what -p person Wanless -p kind direct --format csv
+    Values are bound as RDF terms (never pasted into the query text), so any text is safe.
+    """
+    from cyberflag import queries
+
+    values: dict[str, list[str]] = {}
+    for key, value in params:
+        values.setdefault(key, []).append(value)
+    query = queries.load(name, queries_dir)
+    text = query.bind(values)
+    write_result(run_query(text, data, engine), fmt, output, width)
+
+
+@cli.command("sparql", epilog=EPILOG)
+@click.argument("query_text", metavar="[QUERY | -]", required=False)
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Read the query from FILE ('-': standard input).",
+)
+@result_options
+def run_sparql(
+    query_text: str | None,
+    query_file: Path | None,
+    fmt: str | None,
+    output: Path | None,
+    width: int | None,
+    engine: str,
+    data: Path | None,
+) -> None:
+    """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE) on the graph.
+
+    \b
+    The query is QUERY, the contents of FILE (-f FILE), or standard input ('-').
+    The default graph is the union of every data file and the ontology; each file
+    is also a named graph. Declare the prefixes you use, e.g.
+      cyberflag sparql 'PREFIX schema: <http://schema.org/>
+        SELECT ?name WHERE { ?p a schema:Person ; schema:name ?name } ORDER BY ?name'
+    SPARQL Update (INSERT, DELETE, LOAD, DROP, ...) is refused: the graph is read-only.
+    """
+    from cyberflag.queries import check_syntax, resources_display
+
+    if query_text is not None and query_file is not None:
+        raise click.UsageError("give the query as QUERY or -f FILE, not both")
+    if query_text is None and query_file is None:
+        raise click.UsageError("no query: give QUERY, -f FILE, or '-' to read standard input")
+    if query_file is not None and str(query_file) != "-":
+        try:
+            text = query_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise click.BadParameter(
+                f"cannot read {query_file}: {reason}", param_hint="'-f'"
+            ) from None
+        check_syntax(text, resources_display(query_file), file=True)
+    elif query_file is not None or query_text == "-":
+        text = sys.stdin.read()
+        check_syntax(text, "stdin")
+    else:
+        assert query_text is not None
+        text = query_text
+        check_syntax(text, "query")
+    write_result(run_query(text, data, engine), fmt, output, width)
+
+
+WHO_SAID_COLUMNS = ("date", "speaker and role", "kind", "statement", "reported in")
+"""The columns of ``who-said``'s table (json, csv, tsv and jsonl keep every query column)."""
+
+
+def who_said_rows(result: SelectResult) -> list[list[str]]:
+    """``who-said-what`` rows as the table shows them: one cell per :data:`WHO_SAID_COLUMNS`."""
+    rows = []
+    for row in result.dicts():
+
+        def get(key: str, row: dict[str, Term] = row) -> str:
+            term = row.get(key)
+            return term.value if term is not None else ""
+
+        if get("date"):
+            date = get("date")
+        elif get("earliest") and get("latest"):
+            date = f"{get('earliest')} to\n{get('latest')}\n(inferred)"
+        elif get("earliest"):
+            date = f"{get('earliest')}\nor later\n(inferred)"
+        elif get("latest"):
+            date = f"{get('latest')}\nor earlier\n(inferred)"
+        else:
+            date = "undated"
+        speaker = get("speakerName") + (f"\n{get('roles')}" if get("roles") else "")
+        article = get("headline") or short_iri(get("article"))
+        if get("publisherName"):
+            article += f"\n{get('publisherName')}"
+        rows.append([date, speaker, get("kind"), get("text"), article])
+    return rows
+
+
+def short_iri(iri: str) -> str:
+    """``cfd:article/...`` for a project IRI, else the IRI in angle brackets."""
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
+
+
+def who_said_table(result: SelectResult, width: int | None) -> str:
+    """A table for reading: the statement text gets most of the width, then speaker and article."""
+    if not result.rows:
+        return "No statements match.\n"
+    rows = who_said_rows(result)
+    # Consecutive statements from one article by one speaker: name them once, on the first row.
+    for previous, row in zip(reversed(rows[:-1]), reversed(rows[1:]), strict=True):
+        if row[4] == previous[4]:
+            if row[1] == previous[1]:
+                row[1] = ""
+            row[4] = ""
+    natural = natural_widths(WHO_SAID_COLUMNS, rows)
+    widths = fit_columns(natural, width, {1: 2, 3: 6, 4: 2}, floor=14)
+    return render_columns(WHO_SAID_COLUMNS, rows, widths)
+
+
+@cli.command("who-said", epilog=EPILOG)
+@click.option(
+    "--person",
+    multiple=True,
+    metavar="TEXT",
+    help="Part of the speaker's name or of any alias as written, any case: 'Wanless', "
+    "'Cllr Perry'. Repeat to match any of several people.",
+)
+@click.option(
+    "--organisation",
+    multiple=True,
+    metavar="TEXT",
+    help="Part of an organisation's name or alias: statements by it, or by people holding a "
+    "role in it at the time. Repeatable (any of them).",
+)
+@click.option("--contains", metavar="TEXT", help="Part of the statement's text, any case.")
+@click.option("--since", metavar="DATE", help="Reported on or after DATE (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Reported on or before DATE (YYYY-MM-DD).")
+@click.option(
+    "--kind",
+    type=click.Choice(["direct", "partial", "reported"], case_sensitive=False),
+    multiple=True,
+    help="Direct quote, partial quote or reported speech. Repeatable (any of them).",
+)
+@result_options
+def who_said(
+    person: tuple[str, ...],
+    organisation: tuple[str, ...],
+    contains: str | None,
+    since: str | None,
+    until: str | None,
+    kind: tuple[str, ...],
+    fmt: str | None,
+    output: Path | None,
+    width: int | None,
+    engine: str,
+    data: Path | None,
+) -> None:
+    """Who said what, when, in what role, and where it was reported.
+
+    \b
+    Examples:
+      cyberflag who-said --person Bailey
+      cyberflag who-said --contains "thousand eyes"
+      cyberflag who-said --organisation NSPCC --since 2018-01-01 --format csv
+    Different options must all match. Undated articles match --since and --until
+    through the range of dates their date inference allows. The table shows date,
+    speaker and role at the time, kind, the statement as recorded, and the article;
+    csv, tsv, json and jsonl give every column of the who-said-what saved query.
+    """
+    from cyberflag import queries
+    from cyberflag.results import SelectResult
+
+    values: dict[str, list[str]] = {
+        "person": list(person),
+        "organisation": list(organisation),
+        "contains": [contains] if contains is not None else [],
+        "since": [since] if since is not None else [],
+        "until": [until] if until is not None else [],
+        "kind": [k.lower() for k in kind],
+    }
+    text = queries.load("who-said-what").bind({k: v for k, v in values.items() if v})
+    result = run_query(text, data, engine)
+    if fmt is None or fmt.lower() == "table":
+        assert isinstance(result, SelectResult)
+        emit(who_said_table(result, terminal_width(width)), output)
+    else:
+        write_result(result, fmt, output, width)
+
+
+def main() -> None:
+    """Console-script entry point; a closed pipe (``cyberflag export | head``) ends quietly."""
+    try:
+        cli(prog_name="cyberflag")
+    except BrokenPipeError:
+        # Python flushes stdout at exit and would print a second error: point it at /dev/null.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_FAILURE)
+    except KeyboardInterrupt:
+        click.echo("cyberflag: error: interrupted", err=True)
+        sys.exit(130)
+
+
+__all__ = ["cli", "main"]

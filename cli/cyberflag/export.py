@@ -1,0 +1,67 @@
+"""Serialise the whole graph (data and ontology) in the formats ``cyberflag export`` offers.
+
+Turtle, TriG, N-Triples and N-Quads are written by the project's own deterministic writers, so an
+export is byte-identical from run to run; TriG and N-Quads keep one named graph per source file.
+JSON-LD comes from rdflib, compacted with the project's prefixes as its context, fed in sorted order
+so that its output is stable too.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph
+from rdflib.term import Node
+
+from cyberflag.namespaces import PREFIXES
+from cyberflag.ntriples import dumps_nquads, dumps_nt
+from cyberflag.store import LoadedData
+from cyberflag.turtle import dumps, dumps_trig
+
+FORMATS: dict[str, str] = {
+    "turtle": "text/turtle",
+    "trig": "application/trig",
+    "nt": "application/n-triples",
+    "nquads": "application/n-quads",
+    "jsonld": "application/ld+json",
+}
+"""Export format → media type."""
+
+
+def _sorted_graph(graph: Graph) -> Graph:
+    """A copy whose insertion (and so iteration) order is sorted, for rdflib's serialisers."""
+
+    def term_key(term: Node) -> tuple[str, str, str, str]:
+        datatype = getattr(term, "datatype", None) or ""
+        language = getattr(term, "language", None) or ""
+        return (type(term).__name__, str(term), str(datatype), language)
+
+    def key(triple: tuple[Node, Node, Node]) -> tuple[tuple[str, str, str, str], ...]:
+        return tuple(term_key(t) for t in triple)
+
+    ordered = Graph()
+    for triple in sorted(graph, key=key):
+        ordered.add(triple)
+    return ordered
+
+
+def dumps_jsonld(graph: Graph) -> str:
+    """Compact JSON-LD with the project's prefixes as the ``@context``."""
+    text = _sorted_graph(graph).serialize(format="json-ld", context=dict(PREFIXES), indent=2)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def serialize(loaded: LoadedData, fmt: str) -> str:
+    """The loaded data and ontology in ``fmt`` (a key of :data:`FORMATS`)."""
+    if fmt == "turtle":
+        return dumps(loaded.union())
+    if fmt == "trig":
+        return dumps_trig(loaded.dataset)
+    if fmt == "nt":
+        return dumps_nt(loaded.union())
+    if fmt == "nquads":
+        return dumps_nquads(loaded.dataset)
+    if fmt == "jsonld":
+        return dumps_jsonld(loaded.union())
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+__all__ = ["FORMATS", "dumps_jsonld", "serialize"]

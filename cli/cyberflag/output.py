@@ -1,0 +1,311 @@
+"""Output helpers shared by the commands: ``--format``/``-o`` options, tables, JSON, term display.
+
+Modelled on sqlite-utils' ``output_options``: one decorator gives every command that prints results
+the same options, so ``query``, ``sparql`` and ``who-said`` behave like ``stats`` without copying
+option code.
+
+Importing this module is cheap (click and the standard library): rdflib is imported only by
+:func:`format_term`, so the query commands, which never need it, start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from cyberflag.errors import InputError
+from cyberflag.prefixes import PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+TABLE_FORMATS = ("table", "json")
+
+
+def output_options(
+    formats: Sequence[str] = TABLE_FORMATS,
+    default: str | None = None,
+    *,
+    output: bool = True,
+    help_text: str = "Output format.",
+    auto: bool = False,
+) -> Callable[[F], F]:
+    """Add ``--format`` (one of ``formats``, passed as ``fmt``) and, if ``output``, ``-o``.
+
+    The default is ``default`` or the first format; with ``auto`` there is none (``fmt`` is
+    ``None``) and the command picks one from what it has to print, as ``help_text`` should say.
+    """
+
+    def decorator(func: F) -> F:
+        if output:
+            func = click.option(
+                "-o",
+                "--output",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="Write to FILE (atomically: never half a file) instead of stdout.",
+            )(func)
+        func = click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(formats), case_sensitive=False),
+            default=None if auto else default or formats[0],
+            show_default=not auto,
+            help=help_text,
+        )(func)
+        return func
+
+    return decorator
+
+
+def data_option(func: F) -> F:
+    """``--data DIR``: read a directory laid out like ``data/`` instead of the shipped data."""
+    return click.option(
+        "--data",
+        "data",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="CYBERFLAG_DATA",
+        default=None,
+        metavar="DIR",
+        help="Data directory laid out like data/ (default: the shipped data; env CYBERFLAG_DATA).",
+    )(func)
+
+
+ENGINES = ("oxigraph", "rdflib")
+"""The ``--engine`` choices (as :data:`cyberflag.engines.ENGINES`, which imports pyoxigraph)."""
+
+
+def engine_option(func: F) -> F:
+    """``--engine oxigraph|rdflib``: which SPARQL engine answers (Oxigraph is the fast default)."""
+    return click.option(
+        "--engine",
+        type=click.Choice(list(ENGINES), case_sensitive=False),
+        default=ENGINES[0],
+        show_default=True,
+        help="SPARQL engine: Oxigraph (fast) or rdflib (slower; an independent implementation).",
+    )(func)
+
+
+def width_option(func: F) -> F:
+    """``--width N``: the width tables wrap to (0: never wrap); default :func:`terminal_width`."""
+    return click.option(
+        "--width",
+        type=click.IntRange(min=0),
+        default=None,
+        metavar="N",
+        help=(
+            "Wrap table cells to fit N columns; 0 never wraps, nor does a table too wide to "
+            "fit even when wrapped. Default: the terminal's width (or $COLUMNS), 80 when output "
+            "is not a terminal."
+        ),
+    )(func)
+
+
+def queries_option(func: F) -> F:
+    """``--queries DIR``: read saved queries from ``DIR`` instead of the shipped ``queries/``."""
+    return click.option(
+        "--queries",
+        "queries_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="CYBERFLAG_QUERIES",
+        default=None,
+        metavar="DIR",
+        help="Directory of saved queries, *.rq (default: the shipped ones; env CYBERFLAG_QUERIES).",
+    )(func)
+
+
+def terminal_width(width: int | None = None) -> int | None:
+    """The width to wrap tables to: ``width`` if given (0 → ``None``, no wrapping), else
+    ``$COLUMNS``, else the terminal's width when stdout is a terminal, else 80.
+
+    80 rather than "no wrapping" when piped, so that ``cyberflag who-said > notes.txt`` gives the
+    same readable layout, and the same bytes, wherever it runs.
+    """
+    if width is not None:
+        return width or None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    isatty = getattr(sys.stdout, "isatty", None)
+    if isatty is not None and isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    return 80
+
+
+def _wrap_cell(text: str, width: int | None) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        if width is None or len(paragraph) <= width:
+            lines.append(paragraph)
+        else:
+            lines += textwrap.wrap(
+                paragraph, width, break_long_words=True, break_on_hyphens=False
+            ) or [""]
+    return lines
+
+
+def fit_columns(
+    natural: Sequence[int], width: int | None, weights: Mapping[int, int], floor: int = 12
+) -> list[int]:
+    """Column widths for a line of at most ``width`` characters (two-space gaps).
+
+    Columns not in ``weights`` keep their natural width (dates, kinds: short and never wrapped).
+    The rest of the line is shared among the ``weights`` columns in proportion to their weights,
+    none narrower than ``floor`` (or its natural width), none wider than it needs; what one column
+    does not need goes to the others. If even the floors do not fit, lines overflow rather than
+    lose text.
+    """
+    widths = list(natural)
+    if width is None:
+        return widths
+    flexible = [i for i in weights if natural[i] > 0]
+    budget = width - 2 * (len(widths) - 1) - sum(
+        w for i, w in enumerate(widths) if i not in flexible
+    )
+    for i in flexible:
+        widths[i] = min(natural[i], floor)
+    spare = budget - sum(widths[i] for i in flexible)
+    while spare > 0:
+        hungry = [i for i in flexible if widths[i] < natural[i]]
+        if not hungry:
+            break
+        total = sum(weights[i] for i in hungry)
+        given = 0
+        for i in hungry:
+            share = max(1, spare * weights[i] // total)
+            add = min(share, natural[i] - widths[i], spare - given)
+            widths[i] += add
+            given += add
+        if given == 0:
+            break
+        spare -= given
+    return widths
+
+
+def render_columns(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[int]
+) -> str:
+    """A text table with the given column widths; a cell's text wraps within its column, and a
+    newline in a cell starts a new line in it. Rows are separated by a blank line when any cell
+    wraps, so that one row's lines are never read as the next's."""
+    body = [[str(c) for c in row] for row in rows]
+    blocks = [[_wrap_cell(c, w) for c, w in zip(row, widths, strict=True)] for row in body]
+    spaced = any(max(len(c) for c in block) > 1 for block in blocks)
+    out = [
+        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    for n, block in enumerate(blocks):
+        if spaced and n:
+            out.append("")
+        for k in range(max(len(c) for c in block)):
+            parts = [
+                (c[k] if k < len(c) else "").ljust(w) for c, w in zip(block, widths, strict=True)
+            ]
+            out.append("  ".join(parts).rstrip())
+    return "\n".join(out) + "\n"
+
+
+def natural_widths(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[int]:
+    """The widest line of each column (header included)."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            for line in str(cell).splitlines() or [""]:
+                widths[i] = max(widths[i], len(line))
+    return widths
+
+
+def emit(text: str, output: Path | None = None) -> None:
+    """Print ``text`` (which ends with a newline) or write it atomically to ``output``."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from cyberflag.atomic import write_text_atomic
+
+    try:
+        write_text_atomic(output, text)
+    except OSError as error:
+        raise InputError(f"cannot write {output}: {error.strerror or error}") from None
+
+
+def render_table(rows: Iterable[Sequence[Any]], headers: Sequence[str] | None = None) -> str:
+    """A plain, aligned text table: numbers right-aligned, text left-aligned, two spaces apart."""
+    body = [list(r) for r in rows]
+    table = ([list(headers)] if headers else []) + body
+    if not table:
+        return ""
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(table[0]))]
+    lines = []
+    for n, row in enumerate(table):
+        cells = []
+        for i, cell in enumerate(row):
+            numeric = isinstance(cell, int | float) and not isinstance(cell, bool)
+            text = str(cell)
+            cells.append(text.rjust(widths[i]) if numeric else text.ljust(widths[i]))
+        lines.append("  ".join(cells).rstrip())
+        if headers and n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(value: Any) -> str:
+    """Indented JSON, keys in the given order, non-ASCII kept as is."""
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+_SHORT = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def format_term(term: Node | str | None) -> str:
+    """A term as a person reads it: ``prefix:rest`` when it starts with a known namespace.
+
+    Unlike the Turtle writer this does not insist that ``rest`` is a valid local name:
+    ``cfd:span/a/1-5`` is clearer in a report than the full IRI, and a report is not parsed back.
+    """
+    from rdflib import BNode, Literal, URIRef
+
+    from cyberflag.turtle import TermWriter
+
+    if term is None:
+        return "-"
+    if isinstance(term, URIRef):
+        iri = str(term)
+        for name, namespace in _SHORT:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{name}:{iri[len(namespace) :]}"
+        return f"<{iri}>"
+    if isinstance(term, Literal):
+        return TermWriter().literal(term)
+    if isinstance(term, BNode):
+        return "[blank node]"
+    return str(term)
+
+
+__all__ = [
+    "ENGINES",
+    "TABLE_FORMATS",
+    "data_option",
+    "emit",
+    "engine_option",
+    "fit_columns",
+    "format_term",
+    "natural_widths",
+    "output_options",
+    "queries_option",
+    "render_columns",
+    "render_json",
+    "render_table",
+    "terminal_width",
+    "width_option",
+]

@@ -1,0 +1,117 @@
+"""What ``cyberflag stats`` counts, from the named SPARQL queries in ``queries/``.
+
+The counts come from standard SPARQL 1.1 (``queries/stats.rq``, ``queries/triples.rq``) so that the
+same numbers can be had from any endpoint holding the same named graphs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cyberflag import resources
+from cyberflag.store import LoadedData
+
+
+@cache
+def read_query(name: str, directory: Path | None = None) -> str:
+    """The text of ``queries/{name}.rq``."""
+    path = (directory or resources.queries_dir()) / f"{name}.rq"
+    return resources.require_file(path, f"query {name!r}").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts of the kinds of node in the graph; ``events_and_documents`` adds the two together."""
+
+    articles: int
+    people: int
+    organisations: int
+    statements: int
+    direct_quotes: int
+    partial_quotes: int
+    reported_speech: int
+    statistics: int
+    campaigns: int
+    asks: int
+    events_and_documents: int
+    reports: int
+    triples_data: int
+    triples_with_ontology: int
+
+    def as_json(self) -> dict[str, Any]:
+        """Nested for readers: statements by kind and triples by scope under their total."""
+        flat = asdict(self)
+        return {
+            "articles": flat["articles"],
+            "people": flat["people"],
+            "organisations": flat["organisations"],
+            "statements": {
+                "total": flat["statements"],
+                "direct_quote": flat["direct_quotes"],
+                "partial_quote": flat["partial_quotes"],
+                "reported_speech": flat["reported_speech"],
+            },
+            "statistics": flat["statistics"],
+            "campaigns": flat["campaigns"],
+            "asks": flat["asks"],
+            "events_and_documents": flat["events_and_documents"],
+            "reports": flat["reports"],
+            "triples": {
+                "data": flat["triples_data"],
+                "with_ontology": flat["triples_with_ontology"],
+            },
+        }
+
+    def rows(self) -> list[tuple[str, int]]:
+        """(label, count) in reading order; indented labels are parts of the line above."""
+        return [
+            ("articles", self.articles),
+            ("people", self.people),
+            ("organisations", self.organisations),
+            ("statements", self.statements),
+            ("  direct quotes", self.direct_quotes),
+            ("  partial quotes", self.partial_quotes),
+            ("  reported speech", self.reported_speech),
+            ("statistics (observations)", self.statistics),
+            ("campaigns", self.campaigns),
+            ("asks", self.asks),
+            ("events and documents", self.events_and_documents),
+            ("reports", self.reports),
+            ("triples (data)", self.triples_data),
+            ("triples (data and ontology)", self.triples_with_ontology),
+        ]
+
+
+def _one_row(loaded: LoadedData, query: str) -> dict[str, int]:
+    rows = list(loaded.dataset.query(query))
+    if len(rows) != 1:
+        raise RuntimeError(f"expected one result row, got {len(rows)}")
+    return {str(k): int(v) for k, v in rows[0].asdict().items()}
+
+
+def compute(loaded: LoadedData) -> Stats:
+    """Run the count queries over the dataset (its default graph is the union of all files)."""
+    counts = _one_row(loaded, read_query("stats"))
+    triples = _one_row(loaded, read_query("triples"))
+    return Stats(
+        articles=counts["articles"],
+        people=counts["people"],
+        organisations=counts["organisations"],
+        statements=counts["statements"],
+        direct_quotes=counts["directQuotes"],
+        partial_quotes=counts["partialQuotes"],
+        reported_speech=counts["reportedSpeech"],
+        statistics=counts["statistics"],
+        campaigns=counts["campaigns"],
+        asks=counts["asks"],
+        events_and_documents=counts["events"] + counts["documents"],
+        reports=counts["reports"],
+        triples_data=triples["dataTriples"],
+        triples_with_ontology=triples["allTriples"],
+    )
+
+
+__all__ = ["Stats", "compute", "read_query"]

@@ -1,0 +1,290 @@
+"""SPARQL engines behind one interface, returning engine-neutral results.
+
+Two engines hold the same named graphs (one per data file, plus the ontology, named as in
+:mod:`cyberflag.store`) and answer queries over their union as the default graph:
+
+* :class:`OxigraphEngine`, the default: an in-memory pyoxigraph ``Store`` bulk-loaded from the
+  Turtle files. It does not import rdflib at all, because rdflib's import alone costs more than
+  loading the data and running any saved query on Oxigraph (``tests/test_engines.py`` checks that
+  the query path stays free of it).
+* :class:`RdflibEngine`: rdflib's SPARQL over the Dataset :func:`cyberflag.store.load` builds;
+  slower, kept as a second, independent implementation that the tests compare against.
+
+Both return :class:`~cyberflag.results.SelectResult`, :class:`~cyberflag.results.AskResult` or
+:class:`~cyberflag.results.GraphResult` built from :class:`~cyberflag.results.Term`, so results from
+either (and later a remote endpoint) compare equal and render the same. SPARQL Update is refused
+before any engine sees it: the graph is read-only through this interface.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from cyberflag import resources
+from cyberflag.errors import DataError, InputError
+from cyberflag.queries import QuerySyntaxError, query_form
+from cyberflag.results import AskResult, GraphResult, Result, Row, SelectResult, Term
+
+if TYPE_CHECKING:
+    from cyberflag.store import LoadedData
+
+ENGINES = ("oxigraph", "rdflib")
+"""Engine names :func:`default_engine` accepts."""
+
+# The same naming as cyberflag.store (kept rdflib-free here; a test checks the two agree).
+GRAPH_BASE = "https://w3id.org/cyberflag/id/graph/"
+_OX_LOCATION = re.compile(r"^Parser error (?:at|between) line [^:]*:\s*")
+_OX_QUERY_POSITION = re.compile(r"error at (\d+):(\d+):\s*")
+
+
+class UpdateRefusedError(InputError):
+    """SPARQL Update (INSERT, DELETE, LOAD, DROP, ...) was given where only queries are allowed."""
+
+
+class QueryFormError(InputError):
+    """A query of the wrong form for the call (e.g. an ASK given to ``select``)."""
+
+
+class QueryEvaluationError(InputError):
+    """The engine could not evaluate the query (e.g. a type error the parser cannot see)."""
+
+
+def graph_iri(relative: str) -> str:
+    """The named graph for the data file ``relative`` (POSIX path under data/, ``.ttl`` dropped)."""
+    if relative.endswith(".ttl"):
+        relative = relative[: -len(".ttl")]
+    return GRAPH_BASE + quote(relative, safe="/-._~")
+
+
+def data_files(data: Path) -> list[Path]:
+    """Every ``*.ttl`` under ``data`` but ``sources/`` and hidden paths, sorted (as the store)."""
+    found = []
+    for path in data.rglob("*.ttl"):
+        parts = path.relative_to(data).parts
+        if parts[0] == "sources" or any(p.startswith(".") for p in parts):
+            continue
+        if path.is_file():
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(data).as_posix())
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _check_form(text: str, expected: set[str] | None = None) -> str:
+    form = query_form(text)
+    if form == "UPDATE":
+        raise UpdateRefusedError(
+            "SPARQL Update is not allowed: the knowledge graph is read-only here "
+            "(edit the Turtle files under data/ instead)"
+        )
+    if expected is not None and form not in expected:
+        wanted = " or ".join(sorted(expected))
+        raise QueryFormError(f"expected a {wanted} query, got {form.lower()}")
+    return form
+
+
+class Engine(ABC):
+    """What every engine offers: run a query (never an update) and return neutral results."""
+
+    name: str = "engine"
+
+    @abstractmethod
+    def _run(self, text: str) -> Result:
+        """Evaluate ``text`` (already checked not to be an update)."""
+
+    def query(self, text: str) -> Result:
+        """Any query form; the result type follows the form."""
+        _check_form(text)
+        return self._run(text)
+
+    def select(self, text: str) -> SelectResult:
+        """A SELECT query's solutions, variables in projection order, rows in result order."""
+        _check_form(text, {"SELECT"})
+        result = self._run(text)
+        assert isinstance(result, SelectResult)
+        return result
+
+    def ask(self, text: str) -> AskResult:
+        """An ASK query's answer."""
+        _check_form(text, {"ASK"})
+        result = self._run(text)
+        assert isinstance(result, AskResult)
+        return result
+
+    def construct(self, text: str) -> GraphResult:
+        """A CONSTRUCT or DESCRIBE query's triples."""
+        _check_form(text, {"CONSTRUCT", "DESCRIBE"})
+        result = self._run(text)
+        assert isinstance(result, GraphResult)
+        return result
+
+
+# --- Oxigraph -------------------------------------------------------------------------------------
+
+
+def _from_ox(term: Any) -> Term:
+    if isinstance(term, ox.NamedNode):
+        return Term.uri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term.bnode(term.value)
+    if isinstance(term, ox.Literal):
+        return Term.literal(term.value, term.datatype.value, term.language)
+    raise QueryEvaluationError(f"unsupported term in results: {term!r}")
+
+
+class OxigraphEngine(Engine):
+    """pyoxigraph's in-memory store, loaded from the data directory and the ontology."""
+
+    name = "oxigraph"
+
+    def __init__(
+        self,
+        data: Path | str | None = None,
+        *,
+        ontology: Path | str | None = None,
+        include_ontology: bool = True,
+    ) -> None:
+        data_dir = Path(data) if data is not None else resources.data_dir()
+        resources.require_dir(data_dir, "data directory")
+        files = data_files(data_dir)
+        if not files:
+            raise InputError(f"no Turtle files (*.ttl) under {_display(data_dir)}")
+        self.store = ox.Store()
+        for path in files:
+            self._load(path, graph_iri(path.relative_to(data_dir).as_posix()))
+        if include_ontology:
+            onto = Path(ontology) if ontology is not None else resources.ontology_path()
+            resources.require_file(onto, "ontology")
+            self._load(onto, graph_iri(f"ontology/{onto.stem}"))
+
+    def _load(self, path: Path, graph: str) -> None:
+        try:
+            self.store.bulk_load(
+                path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph)
+            )
+        except SyntaxError as error:
+            message = _OX_LOCATION.sub("", error.msg or str(error)) or "syntax error"
+            raise DataError(_display(path), error.lineno, error.offset, message) from None
+        except (OSError, ValueError) as error:
+            message = getattr(error, "strerror", None) or str(error)
+            raise DataError(_display(path), None, None, message) from None
+
+    def _run(self, text: str) -> Result:
+        try:
+            result = self.store.query(text, use_default_graph_as_union=True)
+            if isinstance(result, ox.QueryBoolean):
+                return AskResult(bool(result))
+            if isinstance(result, ox.QueryTriples):
+                return GraphResult(
+                    [
+                        (_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object))
+                        for t in result
+                    ]
+                )
+            variables = tuple(v.value for v in result.variables)
+            rows: list[Row] = [
+                tuple(None if value is None else _from_ox(value) for value in solution)
+                for solution in result
+            ]
+            return SelectResult(variables, rows)
+        except SyntaxError as error:
+            message = error.msg or str(error)
+            m = _OX_QUERY_POSITION.search(message)
+            where = f"{m.group(1)}:{m.group(2)}: " if m else ""
+            detail = " ".join(_OX_QUERY_POSITION.sub("", message).split())
+            raise QuerySyntaxError(f"query does not parse: {where}{detail}") from None
+        except (OSError, RuntimeError, ValueError) as error:  # pyoxigraph evaluation errors
+            raise QueryEvaluationError(f"query failed: {error}") from None
+
+
+# --- rdflib ---------------------------------------------------------------------------------------
+
+
+def _from_rdflib(term: Any) -> Term:
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return Term.uri(str(term))
+    if isinstance(term, BNode):
+        return Term.bnode(str(term))
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype is not None else None
+        return Term.literal(str(term), datatype, term.language)
+    raise QueryEvaluationError(f"unsupported term in results: {term!r}")
+
+
+class RdflibEngine(Engine):
+    """rdflib's SPARQL over the union of the named graphs :func:`cyberflag.store.load` reads."""
+
+    name = "rdflib"
+
+    def __init__(
+        self,
+        data: Path | str | None = None,
+        *,
+        ontology: Path | str | None = None,
+        include_ontology: bool = True,
+        loaded: LoadedData | None = None,
+    ) -> None:
+        from cyberflag import store
+
+        self.loaded = loaded or store.load(
+            data, ontology=ontology, include_ontology=include_ontology
+        )
+
+    def _run(self, text: str) -> Result:
+        from pyparsing import ParseException
+
+        try:
+            result = self.loaded.dataset.query(text)
+            if result.type == "ASK":
+                return AskResult(bool(result.askAnswer))
+            if result.type in ("CONSTRUCT", "DESCRIBE"):
+                graph = result.graph
+                assert graph is not None
+                return GraphResult(
+                    [(_from_rdflib(s), _from_rdflib(p), _from_rdflib(o)) for s, p, o in graph]
+                )
+            variables = tuple(str(v) for v in (result.vars or []))
+            rows: list[Row] = [
+                tuple(None if value is None else _from_rdflib(value) for value in row)
+                for row in result  # type: ignore[union-attr]
+            ]
+            return SelectResult(variables, rows)
+        except ParseException as error:
+            raise QuerySyntaxError(
+                f"query does not parse: {error.lineno}:{error.col}: {error.msg}"
+            ) from None
+        except Exception as error:  # rdflib raises bare Exceptions (e.g. unknown prefix)
+            if isinstance(error, InputError):
+                raise
+            raise QueryEvaluationError(f"query failed: {error}") from None
+
+
+def default_engine(data_dir: Path | str | None = None, name: str = "oxigraph") -> Engine:
+    """An engine over ``data_dir`` (default: the shipped data) and the ontology.
+
+    ``name`` is ``"oxigraph"`` (fast, the default) or ``"rdflib"``.
+    """
+    if name == "oxigraph":
+        return OxigraphEngine(data_dir)
+    if name == "rdflib":
+        return RdflibEngine(data_dir)
+    raise InputError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+
+
+__all__ = [
+    "ENGINES", "Engine", "OxigraphEngine", "QueryEvaluationError", "QueryFormError",
+    "RdflibEngine", "UpdateRefusedError", "data_files", "default_engine", "graph_iri",
+]

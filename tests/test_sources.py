@@ -95,13 +95,19 @@ def test_same_words_in_two_articles_are_one_statement_with_two_reports(graph: Gr
     perry = URIRef("https://w3id.org/cyberflag/id/statement/perry-online-abuse-growing-concern")
     reports = list(graph.objects(perry, CF.hasReport))
     articles = {graph.value(graph.value(r, OA.hasTarget), OA.hasSource) for r in reports}
-    assert len(reports) == 2 and len(articles) == 2
+    assert len(reports) == 2
+    assert len(articles) == 2
 
 
 def test_literals_named_as_written_occur_in_a_body(graph: Graph) -> None:
     bodies = [body_of(slug) for slug in SOURCES]
-    for prop in (SKOS.altLabel, SCHEMA.headline, CF.valueAsWritten, CF.coverage,
-                 CF.periodAsWritten):
+    for prop in (
+        SKOS.altLabel,
+        SCHEMA.headline,
+        CF.valueAsWritten,
+        CF.coverage,
+        CF.periodAsWritten,
+    ):
         values = set(graph.objects(None, prop))
         assert values, prop
         for value in values:
@@ -119,8 +125,15 @@ def test_ask_texts_are_their_evidence(graph: Graph) -> None:
 def test_boilerplate_never_enters_the_graph(graph: Graph) -> None:
     """Names that occur only in the site furniture around the articles are absent from the data."""
     literals = " ".join(str(o) for o in graph.objects() if isinstance(o, Literal))
-    for outside in ("Rob Whiteman", "Lucy Hopkins", "WillisPalmer", "Ashfield District Council",
-                    "Peter Kyle", "Mackman", "Copyright ©"):
+    for outside in (
+        "Rob Whiteman",
+        "Lucy Hopkins",
+        "WillisPalmer",
+        "Ashfield District Council",
+        "Peter Kyle",
+        "Mackman",
+        "Copyright ©",
+    ):
         assert outside not in literals, outside
 
 
@@ -130,8 +143,10 @@ def test_every_observation_has_a_report_and_dates_are_in_order(graph: Graph) -> 
     for o in observations:
         assert list(graph.objects(o, CF.hasReport)), o
         period = graph.value(o, CF.refPeriod)
-        assert graph.value(period, CF.startDate).toPython() <= graph.value(
-            period, CF.endDate).toPython(), o
+        assert (
+            graph.value(period, CF.startDate).toPython()
+            <= graph.value(period, CF.endDate).toPython()
+        ), o
 
 
 def test_undated_articles_carry_an_inference_with_reasons(graph: Graph) -> None:

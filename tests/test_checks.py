@@ -1,0 +1,248 @@
+"""The verification layers, each shown failing on one small break in a copy of the real data.
+
+Every test copies the shipped ``data/`` to a temporary folder, makes one edit a curator could make
+by mistake, and asserts the exact finding that must come out of it; the untouched data passes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from cyberflag import anchoring, arithmetic, consistency, resources, store, vocabulary
+from cyberflag.findings import ERROR, EXPLAINED, INFO, WARNING, Finding
+
+ID = "https://w3id.org/cyberflag/id/"
+A0 = "articles/council-leaders-warn-online-child-abuse.ttl"
+A2 = "articles/npcc-spike-in-cyber-child-sex-abuse.ttl"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(resources.data_dir(), target)
+    return target
+
+
+def edit(data: Path, file: str, old: str, new: str) -> None:
+    """Replace exactly one occurrence of ``old`` in a data file: a curator's one slip."""
+    path = data / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {file}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def union(data: Path) -> Graph:
+    return store.load(data, include_ontology=False).data_union()
+
+
+def errors(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == ERROR]
+
+
+# --- anchoring ------------------------------------------------------------------------------------
+
+
+def test_shipped_data_is_anchored() -> None:
+    data = resources.data_dir()
+    findings = anchoring.check(union(data), data)
+    assert errors(findings) == []
+    assert findings[-1].severity == INFO
+    assert "spans match their source texts" in findings[-1].message
+
+
+def test_misquoted_word_is_reported_with_the_closest_passage(data: Path) -> None:
+    edit(
+        data,
+        A0,
+        'oa:exact "These figures confirm our fears that the online world is playing',
+        'oa:exact "These figures confirm our fears that the online word is playing',
+    )
+    (finding,) = errors(anchoring.check(union(data), data))
+    assert finding.message == "quote does not occur in the source text"
+    assert finding.focus.startswith(ID + "span/council-leaders-warn-online-child-abuse/")
+    assert any(
+        line.startswith("closest passage: ") and "online world" in line for line in finding.detail
+    )
+
+
+def test_offset_off_by_one_names_the_right_offsets(data: Path) -> None:
+    span = ID + "span/council-leaders-warn-online-child-abuse/1883-2009"  # Wanless, 2016
+    edit(
+        data,
+        A0,
+        f"<{span}/position>\n    a oa:TextPositionSelector ;\n"
+        '    oa:end "2009"^^xsd:nonNegativeInteger ;\n'
+        '    oa:start "1883"^^xsd:nonNegativeInteger .',
+        f"<{span}/position>\n    a oa:TextPositionSelector ;\n"
+        '    oa:end "2010"^^xsd:nonNegativeInteger ;\n'
+        '    oa:start "1884"^^xsd:nonNegativeInteger .',
+    )
+    (finding,) = errors(anchoring.check(union(data), data))
+    assert finding.focus == span
+    assert finding.message == "offsets do not match the quote; it occurs at 1883-2009"
+
+
+def test_quote_in_boilerplate_is_rejected(data: Path) -> None:
+    source = (data / "sources" / "council-leaders-warn-online-child-abuse.txt").read_text(
+        encoding="utf-8"
+    )
+    start = source.index("Rob Whiteman")
+    end = start + len("Rob Whiteman")
+    span = f"<{ID}span/council-leaders-warn-online-child-abuse/{start}-{end}>"
+    with (data / A0).open("a", encoding="utf-8") as f:
+        f.write(f"""
+{span} a oa:SpecificResource ;
+    oa:hasSource <{ID}article/council-leaders-warn-online-child-abuse> ;
+    oa:hasSelector <{span[1:-1]}/q>, <{span[1:-1]}/p> .
+<{span[1:-1]}/q> a oa:TextQuoteSelector ; oa:exact "Rob Whiteman" .
+<{span[1:-1]}/p> a oa:TextPositionSelector ; oa:start {start} ; oa:end {end} .
+""")
+    (finding,) = errors(anchoring.check(union(data), data))
+    assert finding.message == "quote lies outside the article body (27-2377), in site boilerplate"
+
+
+def test_changed_source_file_breaks_its_hash(data: Path) -> None:
+    path = data / "sources" / "council-leaders-warn-online-child-abuse.txt"
+    path.write_text(path.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    findings = errors(anchoring.check(union(data), data))
+    assert any("differs from the manifest's SHA-256" in f.message for f in findings)
+
+
+# --- arithmetic -----------------------------------------------------------------------------------
+
+
+def test_shipped_figures_add_up() -> None:
+    findings = arithmetic.check(union(resources.data_dir()))
+    assert errors(findings) == []
+    by_focus = {f.focus.rsplit("/", 1)[1]: f for f in findings}
+    rise = by_focus["percentage-change-2016-17"]
+    assert rise.message == "PercentageChange: stated value agrees with its parts"
+    assert rise.detail[0] == "working: (5,653 − 3,903) / 3,903 × 100 = 44.84"
+    assert by_focus["difference-2016-17"].detail[0].endswith("= 1,750")
+    assert "not checkable" in by_focus["cumulative-total-2015-16-to-2019-20"].message
+    assert (
+        "cover 1097 of the period's 1827 days"
+        in (by_focus["cumulative-total-2015-16-to-2019-20"].detail[0])
+    )
+
+
+def test_wrong_percentage_is_an_error_with_working(data: Path) -> None:
+    text = (data / A2).read_text(encoding="utf-8")
+    block = text.index("<https://w3id.org/cyberflag/id/observation/percentage-change-2016-17>\n")
+    value = text.index("cf:value 44 .", block)
+    (data / A2).write_text(
+        text[:value] + "cf:value 54 ." + text[value + len("cf:value 44 .") :], encoding="utf-8"
+    )
+    (finding,) = errors(arithmetic.check(union(data)))
+    assert finding.message == "PercentageChange: stated value 54 does not follow from its parts"
+    assert finding.detail == (
+        "working: (5,653 − 3,903) / 3,903 × 100 = 44.84",
+        "stated 54 accepts 53.50 up to 55 (rounded or truncated)",
+    )
+
+
+def test_daily_average_over_the_wrong_number_of_days(data: Path) -> None:
+    # The 2016/17 daily average given the 2015/16 period (366 days, not 365) still fits; a
+    # one-month period does not.
+    edit(
+        data,
+        A2,
+        "cf:offenceCategory <https://w3id.org/cyberflag/id/offence-category/online-child"
+        "-sexual-offences> ;\n    cf:periodInference <https://w3id.org/cyberflag/id/"
+        "inference/period-2016-17> ;\n    cf:refArea <https://w3id.org/cyberflag/id/area/"
+        "england-and-wales> ;\n    cf:refPeriod <https://w3id.org/cyberflag/id/period/"
+        "2016-04-01_2017-03-31> ;\n    cf:statisticalSource <https://w3id.org/cyberflag/"
+        "id/source/nspcc-figures-2017> ;\n    cf:unit <https://w3id.org/cyberflag/id/unit/"
+        "offences-per-day>",
+        "cf:offenceCategory <https://w3id.org/cyberflag/id/offence-category/online-child"
+        "-sexual-offences> ;\n    cf:periodInference <https://w3id.org/cyberflag/id/"
+        "inference/period-2016-17> ;\n    cf:refArea <https://w3id.org/cyberflag/id/area/"
+        "england-and-wales> ;\n    cf:refPeriod <https://w3id.org/cyberflag/id/period/"
+        "2016-04-01_2016-04-30> ;\n    cf:statisticalSource <https://w3id.org/cyberflag/"
+        "id/source/nspcc-figures-2017> ;\n    cf:unit <https://w3id.org/cyberflag/id/unit/"
+        "offences-per-day>",
+    )
+    with (data / A2).open("a", encoding="utf-8") as f:
+        f.write(
+            f'\n<{ID}period/2016-04-01_2016-04-30> cf:startDate "2016-04-01"^^xsd:date ;'
+            f' cf:endDate "2016-04-30"^^xsd:date .\n'
+        )
+    (finding,) = errors(arithmetic.check(union(data)))
+    assert finding.focus == ID + "observation/daily-average-2016-17"
+    assert finding.detail[0] == ("working: 5,653 / 30 days (2016-04-01 to 2016-04-30) = 188.43")
+
+
+# --- consistency ----------------------------------------------------------------------------------
+
+
+def test_known_conflict_is_shown_as_explained() -> None:
+    (finding,) = consistency.check(union(resources.data_dir()))
+    assert finding.severity == EXPLAINED
+    assert finding.message.startswith("figures differ for overlapping periods (275 days in common)")
+    assert len(finding.detail) == 3
+    assert "3903 for 2015-07-01 to 2016-06-30" in finding.detail[0]
+    assert "3000 for 2015-04-01 to 2016-03-31" in finding.detail[1]
+    assert finding.detail[2].startswith("explained: Two different periods")
+
+
+def test_unexplained_conflict_is_a_warning(data: Path) -> None:
+    edit(
+        data,
+        "entities.ttl",
+        "<https://w3id.org/cyberflag/id/conflict/2015-16-against-12-months-to-june-2016>\n"
+        "    a cf:ExplainedConflict ;",
+        "<https://w3id.org/cyberflag/id/conflict/2015-16-against-12-months-to-june-2016>\n"
+        "    a cf:SomethingElse ;",
+    )
+    (finding,) = consistency.check(union(data))
+    assert finding.severity == WARNING
+    assert "coverage 38 police forces in England and Wales" in finding.detail[1]
+
+
+def test_same_words_given_to_two_speakers(data: Path) -> None:
+    with (data / A2).open("a", encoding="utf-8") as f:
+        f.write(
+            f"\n<{ID}statement/copy> a cf:Statement ; cf:speaker <{ID}person/peter-wanless> ;"
+            f' schema:text "This can\'t be left to chance" .\n'
+        )
+    warnings = [f for f in consistency.check(union(data)) if f.severity == WARNING]
+    assert [f.message for f in warnings] == ["the same words are attributed to different speakers"]
+
+
+# --- vocabulary -----------------------------------------------------------------------------------
+
+
+def vocabulary_findings(data: Path) -> list[Finding]:
+    files = {p.relative_to(data).as_posix(): store.parse_turtle(p) for p in store.data_files(data)}
+    return vocabulary.check(files, store.parse_turtle(resources.ontology_path()))
+
+
+def test_shipped_data_uses_only_defined_terms() -> None:
+    findings = vocabulary_findings(resources.data_dir())
+    assert errors(findings) == []
+
+
+def test_misspelt_property_names_file_and_term(data: Path) -> None:
+    edit(data, A2, "schema:headline", "schema:headlne")
+    (finding,) = errors(vocabulary_findings(data))
+    assert finding.focus == "http://schema.org/headlne"
+    assert finding.file == A2
+    assert finding.message == "property is not a term of http://schema.org/"
+
+
+def test_undeclared_cf_term_and_unknown_vocabulary(data: Path) -> None:
+    edit(data, A2, 'cf:reportingVerb "told"', 'cf:reportingVerbb "told"')
+    with (data / A2).open("a", encoding="utf-8") as f:
+        f.write(f'\n<{ID}person/simon-bailey> <http://example.org/nick> "x" .\n')
+    found = {(f.focus, f.message) for f in errors(vocabulary_findings(data))}
+    assert found == {
+        (
+            "https://w3id.org/cyberflag/ontology#reportingVerbb",
+            "property is not declared in the ontology",
+        ),
+        ("http://example.org/nick", "property belongs to no vocabulary the ontology builds on"),
+    }

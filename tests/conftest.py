@@ -106,3 +106,381 @@ def ontology_graph() -> Graph:
 def shapes_graph() -> Graph:
     """The SHACL shapes parsed from the checkout (``ontology/shapes.ttl``). Do not modify it."""
     return Graph().parse(SHAPES_FILE, format="turtle")
+
+
+# --- the W3C Turtle test suite (tests/w3c/, copied from ../shared/w3c-turtle-tests) ---------------
+
+W3C_DIR = TESTS / "w3c"
+W3C_BASE = "https://w3c.github.io/rdf-tests/rdf/rdf11/rdf-turtle/"  # the manifest's assumedTestBase
+
+
+def w3c_cases(kind: str) -> list[tuple[str, str | None]]:
+    """(input file, expected .nt file or None) for every manifest test of ``kind`` (the local name
+    of its rdft: type, e.g. ``TestTurtleEval``), sorted by input file."""
+    from rdflib import Namespace
+    from rdflib.namespace import RDF
+
+    from cyberflag.store import parse_turtle
+
+    mf = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
+    rdft = Namespace("http://www.w3.org/ns/rdftest#")
+    manifest = parse_turtle(W3C_DIR / "manifest.ttl", base_iri=W3C_BASE + "manifest.ttl")
+    cases = []
+    for test in manifest.subjects(RDF.type, rdft[kind]):
+        action = str(manifest.value(test, mf.action)).rsplit("/", 1)[-1]
+        result = manifest.value(test, mf.result)
+        cases.append((action, str(result).rsplit("/", 1)[-1] if result is not None else None))
+    return sorted(cases)
+
+
+# --- SPARQL servers (owners: tests/test_remote.py, tests/test_push.py, tests/test_serve.py) -------
+
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.error import URLError
+from urllib.parse import urlencode
+
+OXIGRAPH_MISSING = (
+    "the Oxigraph server binary 'oxigraph' is not installed: it comes from the 'oxigraph' package "
+    "of the test extra (pip install -e '.[test]')"
+)
+
+
+def oxigraph_binary() -> Path:
+    """The ``oxigraph`` server next to this Python, else on PATH; FAILS (never skips) if missing.
+
+    The endpoint tests are the only evidence that remote queries and pushes work: a missing server
+    must be a visible failure, not a quiet skip.
+    """
+    local = Path(sys.executable).parent / "oxigraph"
+    if local.is_file():
+        return local
+    found = shutil.which("oxigraph")
+    if found:
+        return Path(found)
+    pytest.fail(OXIGRAPH_MISSING)
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on at 127.0.0.1 (the OS picks it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_sparql(
+    base: str, process: subprocess.Popen[bytes] | None, timeout: float = 20
+) -> None:
+    """Poll ``base/query`` with ``ASK {}`` until it answers 200 (fail if the process exits)."""
+    probe = f"{base}/query?{urlencode({'query': 'ASK {}'})}"
+    deadline = time.monotonic() + timeout
+    while True:
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"the SPARQL server at {base} exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(probe, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except (URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"the SPARQL server at {base} did not answer within {timeout} s")
+        time.sleep(0.05)
+
+
+@dataclass
+class OxigraphServer:
+    """A real Oxigraph server on 127.0.0.1 (``oxigraph serve``), read-write."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+    location: Path
+
+    @property
+    def query(self) -> str:
+        return f"{self.base}/query"
+
+    @property
+    def update(self) -> str:
+        return f"{self.base}/update"
+
+    @property
+    def store(self) -> str:
+        return f"{self.base}/store"
+
+    def run_update(self, text: str) -> None:
+        """Apply a SPARQL Update directly (to set up what the server holds before a test)."""
+        request = urllib.request.Request(
+            self.update, data=text.encode(), headers={"Content-Type": "application/sparql-update"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status in (200, 204)
+
+    def quads(self, prefix: str = "") -> list[tuple[str, str, str, str]]:
+        """Every quad of the named graphs whose IRI starts with ``prefix``, and of the default graph
+        when ``prefix`` is empty, as sorted N-Triples-like strings (what the server holds)."""
+        text = (
+            "SELECT ?g ?s ?p ?o WHERE { { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER (STRSTARTS(STR(?g), {json_string(prefix)})) }}"
+            + (" UNION { ?s ?p ?o }" if not prefix else "")
+            + " }"
+        )
+        request = urllib.request.Request(
+            self.query,
+            data=urlencode({"query": text}).encode(),
+            headers={"Accept": "text/tab-separated-values"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            lines = response.read().decode().splitlines()[1:]
+        return sorted(tuple(line.split("\t")) for line in lines)  # type: ignore[misc]
+
+
+def json_string(text: str) -> str:
+    """``text`` as a SPARQL string literal (JSON's escaping is valid SPARQL)."""
+    import json
+
+    return json.dumps(text)
+
+
+def start_oxigraph(location: Path) -> OxigraphServer:
+    """Start ``oxigraph serve`` on a free port over ``location`` and wait until it answers."""
+    binary = oxigraph_binary()
+    location.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    process = subprocess.Popen(
+        [str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_sparql(base, process)
+    except BaseException:
+        stop_process(process)
+        raise
+    return OxigraphServer(base, process, location)
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Terminate ``process`` and wait for it (kill it if it does not stop within 10 s)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path: Path) -> Iterator[OxigraphServer]:
+    """A fresh, empty Oxigraph server for one test, stopped afterwards."""
+    server = start_oxigraph(tmp_path / "oxigraph")
+    try:
+        yield server
+    finally:
+        stop_process(server.process)
+
+
+@pytest.fixture
+def no_endpoint_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No endpoint or credentials inherited from the developer's environment."""
+    for name in ("CYBERFLAG_ENDPOINT", "CYBERFLAG_ENDPOINT_USER", "CYBERFLAG_ENDPOINT_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+
+
+
+# Misbehaving servers for the failure tests. They are real servers on 127.0.0.1 that the client
+# reaches over TCP exactly as it reaches Oxigraph, not stand-ins for the client's code.
+
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Seen:
+    """One request a scripted server received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+Answer = tuple[int, dict[str, str], bytes]
+
+
+class ScriptedServer:
+    """An HTTP server whose answers come from ``respond(request, n)`` (``n`` counts from 1); an
+    answer of ``None`` forwards the request to ``upstream`` (a real SPARQL server) and relays its
+    answer, so a script can fail some requests and let the rest through."""
+
+    def __init__(
+        self, respond: Callable[[Seen, int], Answer | None], upstream: str | None = None
+    ) -> None:
+        self.requests: list[Seen] = []
+        self.release = threading.Event()  # ends any deliberate stall when the server closes
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:  # quiet
+                return None
+
+            def handle_any(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                seen = Seen(self.command, self.path, dict(self.headers), self.rfile.read(length))
+                owner.requests.append(seen)
+                answer = respond(seen, len(owner.requests))
+                if answer is None:
+                    answer = owner.forward(seen)
+                status, headers, body = answer
+                try:
+                    self.send_response(status)
+                    for key, value in headers.items():
+                        self.send_header(key, value)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:
+                    pass  # the client gave up (a timeout test): nothing to do
+
+            do_GET = do_POST = do_PUT = handle_any
+
+        self.upstream = upstream
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def forward(self, seen: Seen) -> Answer:
+        assert self.upstream is not None, "no upstream to forward to"
+        keep = {k: v for k, v in seen.headers.items() if k.lower() in ("content-type", "accept")}
+        request = urllib.request.Request(
+            self.upstream + seen.path, data=seen.body or None, headers=keep, method=seen.method
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, {"Content-Type": response.headers.get(
+                    "Content-Type", "")}, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, {"Content-Type": "text/plain"}, error.read()
+
+    def stall(self, seconds: float) -> None:
+        """Wait ``seconds`` (a server that does not answer), or until the server closes."""
+        self.release.wait(seconds)
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def scripted_server() -> Iterator[Callable[..., ScriptedServer]]:
+    """A factory of :class:`ScriptedServer`; all are closed after the test."""
+    made: list[ScriptedServer] = []
+
+    def make(
+        respond: Callable[[Seen, int], Answer | None], upstream: str | None = None
+    ) -> ScriptedServer:
+        server = ScriptedServer(respond, upstream)
+        made.append(server)
+        return server
+
+    yield make
+    for server in made:
+        server.close()
+
+
+class CuttingProxy:
+    """A TCP proxy to ``upstream`` (host, port) that cuts the first ``cuts`` connections whose
+    request starts with ``match``: it forwards the headers and half the body, then closes both
+    sides (a reset to the client). Other connections are relayed whole. With no upstream, every
+    connection is reset after its first bytes (a server that drops connections)."""
+
+    def __init__(
+        self, upstream: tuple[str, int] | None, *, match: bytes = b"POST ", cuts: int = 1
+    ) -> None:
+        self.upstream = upstream
+        self.match = match
+        self.cuts_left = cuts
+        self.cut_count = 0
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.base = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.closed = False
+        threading.Thread(target=self.accept_loop, daemon=True).start()
+
+    def accept_loop(self) -> None:
+        while not self.closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.handle, args=(client,), daemon=True).start()
+
+    @staticmethod
+    def reset(sock: socket.socket) -> None:
+        import struct
+
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+
+    def handle(self, client: socket.socket) -> None:
+        first = b""
+        while b"\r\n\r\n" not in first:
+            chunk = client.recv(65536)
+            if not chunk:
+                client.close()
+                return
+            first += chunk
+        cut = self.upstream is None or (first.startswith(self.match) and self.cuts_left > 0)
+        if self.upstream is None:
+            self.cut_count += 1
+            self.reset(client)
+            return
+        upstream = socket.create_connection(self.upstream)
+        if cut:
+            self.cuts_left -= 1
+            self.cut_count += 1
+            head, _, _ = first.partition(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            budget = len(head) + 4 + length // 2
+            data = first
+            while len(data) < budget:
+                chunk = client.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            upstream.sendall(data[:budget])
+            upstream.close()  # the server sees the body end early
+            self.reset(client)
+            return
+        upstream.sendall(first)
+
+        def pipe(src: socket.socket, dst: socket.socket) -> None:
+            try:
+                while chunk := src.recv(65536):
+                    dst.sendall(chunk)
+                dst.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+        threading.Thread(target=pipe, args=(client, upstream), daemon=True).start()
+        pipe(upstream, client)
+        client.close()
+        upstream.close()
+
+    def close(self) -> None:
+        self.closed = True
+        self.listener.close()

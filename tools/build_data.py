@@ -560,7 +560,7 @@ def build() -> None:
         note="The police forces collectively, as the articles refer to them; individual forces "
              "are not named.")
     bailey_force = organisation(
-        "simon-bailey-own-force", "Simon Bailey’s own force", ["my own force"],
+        "simon-bailey-own-force", "unnamed police force (‘my own force’)", ["my own force"],
         note="The police force Chief Constable Simon Bailey refers to as ‘my own force’; the "
              "source does not name it.")
     councils = organisation("councils", "councils", ["Councils", "Council leaders"],

@@ -1,8 +1,10 @@
 """The project's namespaces, defined once.
 
-Every IRI the project mints starts with ``BASE``; every module, data file writer and query helper takes
-its prefixes from ``PREFIXES`` so that a change of base is a one-line change and serialised Turtle always
-carries the same, stable prefix block.
+The prefix table itself is :data:`cyberflag.prefixes.PREFIXES` (plain strings, no rdflib); this
+module builds rdflib ``Namespace`` objects from it. Every IRI the project mints starts with
+``BASE``; every module, data file writer and query helper takes its prefixes from ``PREFIXES``, so
+that a change of base is a one-line change and serialised Turtle always carries the same, stable
+prefix block.
 """
 
 from __future__ import annotations
@@ -10,37 +12,28 @@ from __future__ import annotations
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, TIME, XSD
 
-BASE = "https://w3id.org/cyberflag/"
+from cyberflag.prefixes import BASE, PREFIXES
 
-CF = Namespace(BASE + "ontology#")
+CF = Namespace(PREFIXES["cf"])
 """Terms the standard vocabularies lack (declared in ``ontology/cyberflag.ttl``)."""
 
-CFD = Namespace(BASE + "id/")
+CFD = Namespace(PREFIXES["cfd"])
 """Instance data: articles, people, statements, observations, spans, ..."""
 
-SCHEMA = Namespace("http://schema.org/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-QB = Namespace("http://purl.org/linked-data/cube#")
-OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace(PREFIXES["schema"])
+ORG = Namespace(PREFIXES["org"])
+QB = Namespace(PREFIXES["qb"])
+OA = Namespace(PREFIXES["oa"])
 
-PREFIXES: dict[str, str] = {
-    "cf": str(CF),
-    "cfd": str(CFD),
-    "dcterms": str(DCTERMS),
-    "oa": str(OA),
-    "org": str(ORG),
-    "owl": str(OWL),
-    "prov": str(PROV),
-    "qb": str(QB),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "schema": str(SCHEMA),
-    "sh": str(SH),
-    "skos": str(SKOS),
-    "time": str(TIME),
-    "xsd": str(XSD),
-}
-"""Prefix → namespace, in the order they are written at the top of every Turtle file."""
+# rdflib's own objects for the vocabularies it defines (closed namespaces catch typos such as
+# RDF.tpye); they must agree with the string table, which is the definition.
+for _prefix, _namespace in {
+    "dcterms": DCTERMS, "owl": OWL, "prov": PROV, "rdf": RDF, "rdfs": RDFS, "sh": SH,
+    "skos": SKOS, "time": TIME, "xsd": XSD,
+}.items():
+    if str(_namespace) != PREFIXES[_prefix]:  # pragma: no cover - an rdflib change
+        raise ImportError(f"rdflib's {_prefix} namespace {_namespace} != {PREFIXES[_prefix]}")
+del _prefix, _namespace
 
 __all__ = [
     "BASE", "CF", "CFD", "DCTERMS", "OA", "ORG", "OWL", "PREFIXES", "PROV", "QB", "RDF", "RDFS",

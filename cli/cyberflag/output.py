@@ -10,12 +10,14 @@ Importing this module is cheap (click and the standard library): rdflib is impor
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
 import sys
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -94,6 +96,83 @@ def engine_option(func: F) -> F:
         show_default=True,
         help="SPARQL engine: Oxigraph (fast) or rdflib (slower; an independent implementation).",
     )(func)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where ``--endpoint`` sends queries: the URL, the timeout, and the graphs (``()``: found on
+    the server). Gathered into one value so that commands pass it on without knowing its parts."""
+
+    url: str
+    timeout: float | None
+    graphs: tuple[str, ...] = ()
+
+
+DEFAULT_QUERY_TIMEOUT = 60.0
+"""As :data:`cyberflag.remote.DEFAULT_TIMEOUT` (not imported: SPARQLWrapper is slow to load)."""
+
+
+def endpoint_options(func: F) -> F:
+    """``--endpoint URL``, ``--timeout SECONDS``, ``--graph IRI``: run on a SPARQL server.
+
+    The command receives one ``endpoint`` argument, an :class:`Endpoint` or ``None``. The options
+    that only make sense together are checked here, once for every command: ``--timeout`` and
+    ``--graph`` need ``--endpoint``; ``--engine rdflib`` and ``--data`` (given on the command
+    line) contradict it, since the server holds the data and runs the query.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        url = kwargs.pop("endpoint_url")
+        timeout = kwargs.pop("endpoint_timeout")
+        graphs = tuple(kwargs.pop("endpoint_graphs"))
+        ctx = click.get_current_context()
+        if url is None:
+            for name, flag in (("endpoint_timeout", "--timeout"), ("endpoint_graphs", "--graph")):
+                if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE:
+                    raise click.UsageError(f"{flag} needs --endpoint URL")
+            kwargs["endpoint"] = None
+        else:
+            for name, flag in (("engine", "--engine"), ("data", "--data")):
+                if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE:
+                    raise click.UsageError(
+                        f"{flag} and --endpoint exclude each other: the server holds the data "
+                        "and runs the query"
+                    )
+            kwargs["endpoint"] = Endpoint(url, timeout, graphs)
+        return func(*args, **kwargs)
+
+    for option in (
+        click.option(
+            "--graph",
+            "endpoint_graphs",
+            multiple=True,
+            metavar="IRI",
+            help="With --endpoint: the named graph(s) holding the data (default: every graph "
+            "on the server under https://w3id.org/cyberflag/id/graph/). Repeatable.",
+        ),
+        click.option(
+            "--timeout",
+            "endpoint_timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=DEFAULT_QUERY_TIMEOUT,
+            show_default=True,
+            metavar="SECONDS",
+            help="With --endpoint: how long to wait for the server.",
+        ),
+        click.option(
+            "--endpoint",
+            "endpoint_url",
+            metavar="URL",
+            envvar="CYBERFLAG_ENDPOINT",
+            default=None,
+            help="Run on this SPARQL 1.1 endpoint instead of the local files (env "
+            "CYBERFLAG_ENDPOINT). Credentials, if needed, from CYBERFLAG_ENDPOINT_USER and "
+            "CYBERFLAG_ENDPOINT_PASSWORD.",
+        ),
+    ):
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
 
 
 def width_option(func: F) -> F:
@@ -295,8 +374,10 @@ def format_term(term: Node | str | None) -> str:
 __all__ = [
     "ENGINES",
     "TABLE_FORMATS",
+    "Endpoint",
     "data_option",
     "emit",
+    "endpoint_options",
     "engine_option",
     "fit_columns",
     "format_term",

@@ -1,109 +1,118 @@
-"""Turn a SHACL validation report into text a curator can act on.
+"""The validation report: every layer's verdict, then each finding with what to do about it.
 
-Each finding says what is wrong (severity, message), where (focus node, path, value) and, the
-thing a raw pySHACL report lacks, which data file to open: the file(s) whose triples describe the
-focus node.
+A curator reads it top to bottom: one line per layer (passed, failed, skipped), then the findings
+grouped by layer, each naming the node or file, the message and the working behind it (the sums,
+the two figures side by side, where a misplaced quote really is). ``--format json`` gives the same
+content for machines.
 """
 
 from __future__ import annotations
 
+import json
+import textwrap
 from collections import Counter
-from collections.abc import Iterable
-from typing import Any, Protocol
 
-from rdflib import URIRef
-from rdflib.term import Node
+from cyberflag.checks import CheckRun
+from cyberflag.findings import ERROR, EXPLAINED, INFO, LAYERS, WARNING, Finding
 
-from cyberflag.output import format_term
-from cyberflag.store import LoadedData, display_path
+ID_BASE = "https://w3id.org/cyberflag/id/"
+ONTOLOGY_BASE = "https://w3id.org/cyberflag/ontology#"
 
 
-class FindingLike(Protocol):
-    """What :mod:`cyberflag.validate` reports per SHACL result (a ``Finding``)."""
-
-    focus: Any
-    path: Any
-    message: str
-    severity: Any
-    shape: Any
-    value: Any
-
-
-class ReportLike(Protocol):
-    """What :func:`cyberflag.validate.validate_graph` returns (a ``ShaclReport``)."""
-
-    conforms: bool
-    findings: tuple[FindingLike, ...]
-
-
-def severity_name(severity: Any) -> str:
-    """``sh:Violation`` / ``"Violation"`` / ``None`` → ``"Violation"``."""
-    if severity is None:
-        return "Violation"
-    text = str(severity)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1] or text
-
-
-def _node(term: Any) -> Node | None:
-    """A finding's term as an rdflib node: findings carry IRIs bare, literals in N-Triples form and
-    blank nodes as ``_:id`` (strings), or rdflib terms."""
-    if term is None or isinstance(term, Node):
-        return term
-    text = str(term)
-    if not text or text.startswith(('"', "_:")):
-        return None  # a literal or blank node: shown as written, never looked up
-    return URIRef(text)
-
-
-def _show(term: Any) -> str:
-    node = _node(term)
-    if node is None:
-        return "-" if term is None or term == "" else str(term)
-    return format_term(node)
-
-
-def _files(loaded: LoadedData, focus: Any) -> str:
-    node = _node(focus)
-    if node is None:
-        return "-"
-    paths = loaded.files_stating(node, ontology=True)
-    return ", ".join(display_path(p) for p in paths) if paths else "(no file states this node)"
+def short(iri: str) -> str:
+    """A readable name for the project's own IRIs (``cfd:observation/x``, ``cf:value``)."""
+    for base, prefix in ((ID_BASE, "cfd:"), (ONTOLOGY_BASE, "cf:")):
+        if iri.startswith(base):
+            return prefix + iri[len(base) :]
+    return iri
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def format_report(report: ReportLike, loaded: LoadedData) -> str:
-    """One block per finding, sorted by file and focus node, then a summary line."""
-    blocks = []
-    for finding in report.findings:
-        file_text = _files(loaded, finding.focus)
-        block = [
-            f"{severity_name(finding.severity)}: {_show(finding.focus)}",
-            f"  file:    {file_text}",
-            f"  path:    {_show(finding.path)}",
-            f"  message: {' '.join(str(finding.message).split())}",
-        ]
-        if finding.value is not None:
-            block.append(f"  value:   {_show(finding.value)}")
-        if finding.shape:
-            block.append(f"  shape:   {_show(finding.shape)}")
-        blocks.append((file_text, _show(finding.focus), "\n".join(block)))
-    blocks.sort()
-    out = [b[2] + "\n" for b in blocks]
-    out.append(summary_line(report.conforms, (f.severity for f in report.findings)))
-    return "\n".join(out)
+def layer_summary(run: CheckRun, layer: str) -> str:
+    """What the layer's findings come to, in a few words."""
+    counts = Counter(f.severity for f in run.findings if f.layer == layer)
+    if layer not in run.layers:
+        return "not run"
+    parts = []
+    if counts[ERROR]:
+        parts.append(_plural(counts[ERROR], "error"))
+    if counts[WARNING]:
+        parts.append(_plural(counts[WARNING], "warning"))
+    if counts[EXPLAINED]:
+        parts.append(_plural(counts[EXPLAINED], "explained conflict"))
+    passes = [f for f in run.findings if f.layer == layer and f.severity == INFO]
+    if not parts and len(passes) == 1:
+        return passes[0].message
+    if not parts:
+        checked = sum(1 for f in passes if "not checkable" not in f.message)
+        unchecked = len(passes) - checked
+        return f"{checked} checked, {unchecked} not checkable"
+    return ", ".join(parts)
 
 
-def summary_line(conforms: bool, severities: Iterable[Any]) -> str:
-    """``conforms: 0 findings`` or ``does not conform: 3 findings (2 Violations, 1 Warning)``."""
-    counts = Counter(severity_name(s) for s in severities)
-    total = sum(counts.values())
-    parts = ", ".join(_plural(n, name) for name, n in sorted(counts.items()))
-    detail = f"{_plural(total, 'finding')}" + (f" ({parts})" if parts else "")
-    verdict = "The data conforms to the shapes" if conforms else "The data does not conform"
-    return f"{verdict}: {detail}.\n"
+def _is_layer_summary(finding: Finding, run: CheckRun) -> bool:
+    """A lone pass line is already shown as the layer's summary; don't repeat it."""
+    same = [f for f in run.findings if f.layer == finding.layer]
+    return finding.severity == INFO and len(same) == 1
 
 
-__all__ = ["FindingLike", "ReportLike", "format_report", "severity_name", "summary_line"]
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    """``text`` wrapped to ``width`` (0: never), first line prefixed ``first``, others ``rest``."""
+    if width <= 0:
+        return [first + text]
+    return textwrap.wrap(
+        text, width, initial_indent=first, subsequent_indent=rest, break_long_words=False,
+        break_on_hyphens=False,
+    ) or [first]
+
+
+def format_text(run: CheckRun, where: str, width: int = 100) -> str:
+    """The report for people, wrapped to ``width`` columns (0: no wrapping)."""
+    lines = [f"cyberflag validate: {where} ({_plural(run.files, 'data file')})", ""]
+    for layer in LAYERS:
+        head = f"  {layer:<12} {run.status(layer):<21} "
+        lines += _wrap(layer_summary(run, layer), width, head, " " * len(head))
+    shown = [f for f in run.findings if not _is_layer_summary(f, run)]
+    current = None
+    for f in shown:
+        if f.layer != current:
+            current = f.layer
+            lines += ["", f"{f.layer}:"]
+        where_file = f" ({f.file})" if f.file else ""
+        lines.append(f"  [{f.severity}] {short(f.focus)}{where_file}")
+        lines += _wrap(f.message, width, "      ", "      ")
+        for line in f.detail:
+            lines += _wrap(line, width, "      - ", "        ")
+    counts = Counter(f.severity for f in run.findings)
+    lines += [
+        "",
+        f"{'OK' if run.ok else 'FAILED'}: {_plural(counts[ERROR], 'error')}, "
+        f"{_plural(counts[WARNING], 'warning')}, "
+        f"{_plural(counts[EXPLAINED], 'explained conflict')}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def format_json(run: CheckRun, where: str) -> str:
+    payload = {
+        "data": where,
+        "ok": run.ok,
+        "layers": [
+            {
+                "layer": layer,
+                "status": run.status(layer),
+                "errors": run.count(layer, ERROR),
+                "warnings": run.count(layer, WARNING),
+                "explained": run.count(layer, EXPLAINED),
+            }
+            for layer in LAYERS
+        ],
+        "findings": [f.to_json() for f in run.findings],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+__all__ = ["format_json", "format_text", "layer_summary", "short"]

@@ -93,8 +93,12 @@ def _syntax_error(path: Path, error: SyntaxError) -> DataError:
 def parse_triples(path: Path, base_iri: str | None = None) -> Iterator[tuple[Node, Node, Node]]:
     """The triples of the Turtle file at ``path``, as rdflib terms (strict parse).
 
-    ``base_iri`` resolves relative IRIs; the project's files use none, the W3C test files do.
+    ``base_iri`` resolves relative IRIs; by default it is the file's own ``file:`` URI, as in
+    Jena's ``riot``, so that a file with relative IRIs loads rather than failing. The project's own
+    files use none (the vocabulary check would flag a ``file:`` term), the W3C test files do.
     """
+    if base_iri is None:
+        base_iri = path.resolve().as_uri()
     bnodes: dict[str, BNode] = {}
     try:
         for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri):

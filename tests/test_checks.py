@@ -6,6 +6,7 @@ by mistake, and asserts the exact finding that must come out of it; the untouche
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -246,3 +247,30 @@ def test_undeclared_cf_term_and_unknown_vocabulary(data: Path) -> None:
         ),
         ("http://example.org/nick", "property belongs to no vocabulary the ontology builds on"),
     }
+
+
+def test_person_given_two_roles_in_one_organisation(data: Path) -> None:
+    with (data / "entities.ttl").open("a", encoding="utf-8") as f:
+        f.write(
+            f"\n<{ID}membership/peter-wanless/nspcc/chair> a org:Membership ;"
+            f" org:member <{ID}person/peter-wanless> ; org:organization <{ID}org/nspcc> ;"
+            f" org:role <{ID}role/chair> .\n"
+        )
+    warnings = [f for f in consistency.check(union(data)) if f.severity == WARNING]
+    assert [f.message for f in warnings] == ["Peter Wanless is given different roles in NSPCC"]
+    assert any(line.startswith("chief executive: ") for line in warnings[0].detail)
+
+
+def test_broken_saved_query_is_a_syntax_finding(tmp_path: Path) -> None:
+    from cyberflag import checks
+
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "broken.rq").write_text(
+        "#+ summary: broken on purpose\nSELECT ?s WHERE { ?s ?p }\n", encoding="utf-8"
+    )
+    run = checks.run(layers=("syntax",), query_dir=queries)
+    (finding,) = errors(run.findings)
+    assert finding.layer == "syntax"
+    assert finding.focus == "broken.rq"
+    assert re.search(r"broken\.rq:\d+:\d+: expected ", finding.message), finding.message

@@ -148,7 +148,7 @@ def run(
     )
     onto_path = resources.require_file(ontology_path or resources.ontology_path(), "ontology")
     shp_path = resources.require_file(shapes_path or resources.shapes_path(), "SHACL shapes")
-    if query_dir is None and data_dir == resources.data_dir():
+    if query_dir is None:  # the saved queries are checked whichever data is
         query_dir = resources.queries_dir()
 
     files, onto_files, syntax = syntax_layer(data_dir, (onto_path, shp_path), query_dir)

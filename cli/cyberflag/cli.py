@@ -25,6 +25,7 @@ from cyberflag.output import (
     TABLE_FORMATS,
     data_option,
     emit,
+    endpoint_options,
     engine_option,
     fit_columns,
     natural_widths,
@@ -39,6 +40,7 @@ from cyberflag.output import (
 from cyberflag.prefixes import PREFIXES
 
 if TYPE_CHECKING:
+    from cyberflag.output import Endpoint
     from cyberflag.queries import Param, Query
     from cyberflag.results import Result, SelectResult, Term
 
@@ -225,19 +227,29 @@ def show_stats(fmt: str, data: Path | None) -> None:
 
 
 def result_options(func: Any) -> Any:
-    """The options every command that runs SPARQL shares: format, -o, width, engine, data."""
+    """The options every command that runs SPARQL shares: format, -o, width, engine, data, and
+    ``--endpoint`` (with ``--timeout``, ``--graph``) to run on a SPARQL server instead."""
     for option in (
         data_option,
         engine_option,
         width_option,
         output_options(SELECT_FORMATS + GRAPH_FORMATS, auto=True, help_text=RESULT_FORMAT_HELP),
+        endpoint_options,
     ):
         func = option(func)
     return func
 
 
-def run_query(text: str, data: Path | None, engine: str) -> Result:
-    """Evaluate ``text`` (already syntax-checked) on a fresh engine over ``data``."""
+def run_query(
+    text: str, data: Path | None, engine: str, endpoint: Endpoint | None = None
+) -> Result:
+    """Evaluate ``text`` (already syntax-checked): at ``endpoint`` when given, else on a fresh
+    embedded engine over ``data``. The one place where the commands' engine is chosen."""
+    if endpoint is not None:
+        from cyberflag.remote import RemoteEngine  # SPARQLWrapper: only when asked for
+
+        remote = RemoteEngine(endpoint.url, timeout=endpoint.timeout, graphs=endpoint.graphs)
+        return remote.query(text)
     from cyberflag.engines import default_engine
 
     return default_engine(data, engine.lower()).query(text)
@@ -420,6 +432,7 @@ def run_saved_query(
     engine: str,
     data: Path | None,
     queries_dir: Path | None,
+    endpoint: Endpoint | None,
 ) -> None:
     """Run the saved query NAME ('cyberflag queries' lists them and their parameters).
 
@@ -436,7 +449,7 @@ def run_saved_query(
         values.setdefault(key, []).append(value)
     query = queries.load(name, queries_dir)
     text = query.bind(values)
-    write_result(run_query(text, data, engine), fmt, output, width)
+    write_result(run_query(text, data, engine, endpoint), fmt, output, width)
 
 
 @cli.command("sparql", epilog=EPILOG)
@@ -459,6 +472,7 @@ def run_sparql(
     width: int | None,
     engine: str,
     data: Path | None,
+    endpoint: Endpoint | None,
 ) -> None:
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE) on the graph.
 
@@ -492,7 +506,7 @@ def run_sparql(
         assert query_text is not None
         text = query_text
         check_syntax(text, "query")
-    write_result(run_query(text, data, engine), fmt, output, width)
+    write_result(run_query(text, data, engine, endpoint), fmt, output, width)
 
 
 WHO_SAID_COLUMNS = ("date", "speaker and role", "kind", "statement", "reported in")
@@ -587,6 +601,7 @@ def who_said(
     width: int | None,
     engine: str,
     data: Path | None,
+    endpoint: Endpoint | None,
 ) -> None:
     """Who said what, when, in what role, and where it was reported.
 
@@ -612,12 +627,169 @@ def who_said(
         "kind": [k.lower() for k in kind],
     }
     text = queries.load("who-said-what").bind({k: v for k, v in values.items() if v})
-    result = run_query(text, data, engine)
+    result = run_query(text, data, engine, endpoint)
     if fmt is None or fmt.lower() == "table":
         assert isinstance(result, SelectResult)
         emit(who_said_table(result, terminal_width(width)), output)
     else:
         write_result(result, fmt, output, width)
+
+
+
+# --- shared servers: push, serve ----------------------------------------------------------------
+
+
+@cli.command("push", epilog=EPILOG)
+@click.option(
+    "--endpoint",
+    "endpoint_url",
+    metavar="URL",
+    envvar="CYBERFLAG_ENDPOINT",
+    required=True,
+    help="The server's SPARQL query endpoint (env CYBERFLAG_ENDPOINT): used to find the "
+    "project's graphs there and to verify the push.",
+)
+@click.option(
+    "--update-endpoint",
+    metavar="URL",
+    default=None,
+    help="Where SPARQL Update requests go (default: the endpoint with a final /query or /sparql "
+    "made /update, as Oxigraph and Fuseki name it; otherwise the endpoint itself).",
+)
+@click.option(
+    "--graph",
+    "graph",
+    metavar="IRI",
+    default=None,
+    help="Put everything (data and ontology) into this one named graph, replacing it, instead "
+    "of one graph per file.",
+)
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    default=None,
+    help="With --graph: replace the graph by a Graph Store Protocol PUT to this URL "
+    "(e.g. http://host:7878/store) rather than by SPARQL Update.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for the server at each step.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0, max=10),
+    default=3,
+    show_default=True,
+    metavar="N",
+    help="Retry a transient failure (connection reset, HTTP 502, 503, 504) up to N times.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show bytes sent on stderr (default: when stderr is a terminal).",
+)
+@data_option
+def push_data(
+    endpoint_url: str,
+    update_endpoint: str | None,
+    graph: str | None,
+    graph_store: str | None,
+    timeout: float,
+    retries: int,
+    progress: bool | None,
+    data: Path | None,
+) -> None:
+    """Load the data into a SPARQL server, replacing only the project's own graphs.
+
+    \b
+    By default each data file (and the ontology) goes into its own named graph,
+    https://w3id.org/cyberflag/id/graph/..., as in the local store; every such graph on
+    the server is replaced, in ONE SPARQL Update request (DROP SILENT GRAPH + INSERT DATA),
+    so that the server holds the old data or the new, never a mixture. Other graphs and the
+    default graph are never named, so never touched. Afterwards the triples in each graph are
+    counted on the server and must be exactly those sent.
+    \b
+    Examples:
+      cyberflag push --endpoint http://127.0.0.1:7878/query
+      cyberflag push --endpoint http://host:3030/ds/query --graph https://example.org/cyberflag
+    Credentials, if the server needs them: CYBERFLAG_ENDPOINT_USER, CYBERFLAG_ENDPOINT_PASSWORD.
+    """
+    from cyberflag.push import push
+
+    if progress is None:
+        progress = sys.stderr.isatty()
+
+    def note(text: str) -> None:
+        click.echo(text, err=True, nl=False)
+
+    report = push(
+        endpoint_url,
+        data=data,
+        update_endpoint=update_endpoint,
+        graph_store=graph_store,
+        graph=graph,
+        timeout=timeout,
+        retries=retries,
+        note=note,
+        progress=progress,
+    )
+    emit("".join(line + "\n" for line in report.lines()))
+
+
+@cli.command("serve", epilog=EPILOG)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but 127.0.0.1 (or ::1) lets other machines read the data.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(min=0, max=65535),
+    default=7878,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--links/--no-links",
+    default=True,
+    help="List a link for each saved query that opens it in the query page.",
+)
+@data_option
+@queries_option
+def serve_data(
+    host: str, port: int, links: bool, data: Path | None, queries_dir: Path | None
+) -> None:
+    """Serve the data as a local, read-only SPARQL endpoint with a query page.
+
+    \b
+    Runs the Oxigraph server (the 'oxigraph' package: pip install 'cyberflag[server]') over
+    a temporary copy of the data, one named graph per file, the default graph being their
+    union as in 'cyberflag query'. Prints the page's URL and a link per saved query; other
+    tools (and 'cyberflag query NAME --endpoint URL/query') can use the endpoint. Updates
+    are refused. Ctrl-C stops the server and removes the temporary copy.
+    """
+    from cyberflag.serve import serve
+
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        click.echo(
+            f"cyberflag: note: listening on {host}: other machines that can reach it can read "
+            "the data",
+            err=True,
+        )
+    serve(
+        data,
+        host=host,
+        port=port,
+        queries_dir=queries_dir,
+        links=links,
+        say=lambda text: click.echo(text, nl=False),
+        note=lambda text: click.echo(text, err=True, nl=False),
+    )
 
 
 def main() -> None:

@@ -154,13 +154,16 @@ class OxigraphEngine(Engine):
         *,
         ontology: Path | str | None = None,
         include_ontology: bool = True,
+        location: Path | str | None = None,
     ) -> None:
+        """``location``: an on-disk store directory to load into (``cyberflag serve`` hands it to
+        the Oxigraph server) instead of memory."""
         data_dir = Path(data) if data is not None else resources.data_dir()
         resources.require_dir(data_dir, "data directory")
         files = data_files(data_dir)
         if not files:
             raise InputError(f"no Turtle files (*.ttl) under {_display(data_dir)}")
-        self.store = ox.Store()
+        self.store = ox.Store(str(location)) if location is not None else ox.Store()
         for path in files:
             self._load(path, graph_iri(path.relative_to(data_dir).as_posix()))
         if include_ontology:

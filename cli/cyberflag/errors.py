@@ -12,6 +12,8 @@ even look at the data":
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -48,11 +50,52 @@ class DataError(InputError):
         return f"{where}: {self.message}"
 
 
+def redact_url(url: str) -> str:
+    """``url`` without any ``user:password@`` part, fit to print.
+
+    Error messages name the endpoint so that the reader knows which server failed; a URL may carry
+    credentials, which must never reach a terminal, a log or a CI transcript.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    if parts.port is not None:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+class EndpointError(CyberflagError):
+    """A SPARQL endpoint (or Graph Store) could not be used: refused, failed, silent, or garbled.
+
+    Exit code 1, not 2: the command was well formed, the server (or the network) failed. ``str()``
+    is one line that starts with the endpoint's URL (credentials removed) and ends with the reason,
+    the server's own message included when it sent one.
+    """
+
+    exit_code = EXIT_FAILURE
+
+    def __init__(self, endpoint: str, message: str) -> None:
+        self.endpoint = redact_url(endpoint)
+        self.message = " ".join(message.split())
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.endpoint}: {self.message}"
+
+
 __all__ = [
     "EXIT_FAILURE",
     "EXIT_OK",
     "EXIT_USAGE",
     "CyberflagError",
     "DataError",
+    "EndpointError",
     "InputError",
+    "redact_url",
 ]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -138,11 +141,16 @@ def test_links_open_each_saved_query_in_the_page(served: Served) -> None:
     with urllib.request.urlopen(f"{served.url}/", timeout=10) as response:
         page = response.read().decode()
     assert "Yasgui" in page  # the page that reads #query=...&endpoint=... links
-    listed = {}
-    for line in served.stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[1].startswith(f"{served.url}/#"):
-            listed[parts[0]] = parse_qs(parts[1].split("#", 1)[1])
+    index = next(
+        Path(urllib.parse.urlparse(line.strip()).path)
+        for line in served.stdout.splitlines()
+        if line.strip().startswith("file://") and line.strip().endswith("saved-queries.html")
+    )
+    listed = {
+        html.unescape(name): parse_qs(html.unescape(href).split("#", 1)[1])
+        for href, name in re.findall(r'<a href="([^"]+)">([^<]+)</a>', index.read_text())
+        if html.unescape(href).startswith(f"{served.url}/#")
+    }
     assert sorted(listed) == queries.names()
     for name, params in listed.items():
         assert params["query"] == [without_header(queries.load(name).bind({}))]

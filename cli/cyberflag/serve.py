@@ -19,12 +19,14 @@ query gets a link that opens it, parameters at their defaults, ready to run.
 from __future__ import annotations
 
 import contextlib
+import html
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -208,6 +210,8 @@ class Serving:
     graphs: int
     triples: int
     links: list[tuple[str, str]]
+    index: Path | None = None
+    """A local HTML page with one link per saved query (the links are too long for a terminal)."""
 
     def text(self) -> str:
         """The start-up message: where the endpoint and page are, and links to saved queries."""
@@ -219,11 +223,33 @@ class Serving:
             f"  from the shell:   cyberflag query NAME --endpoint {self.url}/query",
         ]
         if self.links:
-            lines += ["", "Saved queries (each link opens the query in the page, ready to run):"]
-            width = max(len(name) for name, _ in self.links)
-            lines += [f"  {name.ljust(width)}  {link}" for name, link in self.links]
+            lines += ["", "Saved queries, each a link that opens it in the query page:"]
+            if self.index is not None:
+                lines.append(f"  {self.index.as_uri()}")
+            lines += textwrap.wrap(
+                ", ".join(name for name, _ in self.links), 96,
+                initial_indent="  (", subsequent_indent="   ",
+            )
+            lines[-1] += ")"
         lines += ["", "Press Ctrl-C to stop."]
         return "\n".join(lines) + "\n"
+
+
+def write_index(path: Path, url: str, links: list[tuple[str, str]]) -> Path:
+    """Write a small HTML page linking each saved query into the server's query page."""
+    items = "\n".join(
+        f'  <li><a href="{html.escape(link, quote=True)}">{html.escape(name)}</a></li>'
+        for name, link in links
+    )
+    path.write_text(
+        "<!doctype html>\n<meta charset=\"utf-8\">\n"
+        f"<title>cyberflag saved queries on {html.escape(url)}</title>\n"
+        f"<h1>cyberflag saved queries</h1>\n<p>Each opens in the query page of "
+        f"<a href=\"{html.escape(url, quote=True)}/\">{html.escape(url)}</a>, ready to run.</p>\n"
+        f"<ul>\n{items}\n</ul>\n",
+        encoding="utf-8",
+    )
+    return path
 
 
 def serve(
@@ -271,7 +297,8 @@ def serve(
                     )
                 wait_until_ready(url, child, log, READY_TIMEOUT)
                 found = saved_query_links(url, queries_dir) if links else []
-                say(Serving(url, graphs, triples, found).text())
+                index = write_index(workdir / "saved-queries.html", url, found) if found else None
+                say(Serving(url, graphs, triples, found, index).text())
                 code = child.wait()
                 raise EndpointError(url, f"the Oxigraph server stopped (exit {code}): "
                                          f"{last_line(log)}")

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cyberflag.cli import cli
-from cyberflag.engines import GRAPH_BASE
 from cyberflag.errors import EndpointError
+from cyberflag.layout import GRAPH_BASE
 from cyberflag.push import default_update_endpoint, push, read_dataset, update_body
 
 from conftest import (

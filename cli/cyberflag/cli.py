@@ -484,7 +484,8 @@ def run_sparql(
         SELECT ?name WHERE { ?p a schema:Person ; schema:name ?name } ORDER BY ?name'
     SPARQL Update (INSERT, DELETE, LOAD, DROP, ...) is refused: the graph is read-only.
     """
-    from cyberflag.queries import check_syntax, resources_display
+    from cyberflag.layout import display_path
+    from cyberflag.queries import check_syntax
 
     if query_text is not None and query_file is not None:
         raise click.UsageError("give the query as QUERY or -f FILE, not both")
@@ -498,7 +499,7 @@ def run_sparql(
             raise click.BadParameter(
                 f"cannot read {query_file}: {reason}", param_hint="'-f'"
             ) from None
-        check_syntax(text, resources_display(query_file), file=True)
+        check_syntax(text, display_path(query_file), file=True)
     elif query_file is not None or query_text == "-":
         text = sys.stdin.read()
         check_syntax(text, "stdin")

@@ -22,12 +22,13 @@ import re
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 import pyoxigraph as ox
 
 from cyberflag import resources
 from cyberflag.errors import DataError, InputError
+from cyberflag.layout import data_files, display_path
+from cyberflag.layout import graph_name as graph_iri
 from cyberflag.queries import QuerySyntaxError, query_form
 from cyberflag.results import AskResult, GraphResult, Result, Row, SelectResult, Term
 
@@ -37,8 +38,6 @@ if TYPE_CHECKING:
 ENGINES = ("oxigraph", "rdflib")
 """Engine names :func:`default_engine` accepts."""
 
-# The same naming as cyberflag.store (kept rdflib-free here; a test checks the two agree).
-GRAPH_BASE = "https://w3id.org/cyberflag/id/graph/"
 _OX_LOCATION = re.compile(r"^Parser error (?:at|between) line [^:]*:\s*")
 _OX_QUERY_POSITION = re.compile(r"error at (\d+):(\d+):\s*")
 
@@ -53,32 +52,6 @@ class QueryFormError(InputError):
 
 class QueryEvaluationError(InputError):
     """The engine could not evaluate the query (e.g. a type error the parser cannot see)."""
-
-
-def graph_iri(relative: str) -> str:
-    """The named graph for the data file ``relative`` (POSIX path under data/, ``.ttl`` dropped)."""
-    if relative.endswith(".ttl"):
-        relative = relative[: -len(".ttl")]
-    return GRAPH_BASE + quote(relative, safe="/-._~")
-
-
-def data_files(data: Path) -> list[Path]:
-    """Every ``*.ttl`` under ``data`` but ``sources/`` and hidden paths, sorted (as the store)."""
-    found = []
-    for path in data.rglob("*.ttl"):
-        parts = path.relative_to(data).parts
-        if parts[0] == "sources" or any(p.startswith(".") for p in parts):
-            continue
-        if path.is_file():
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(data).as_posix())
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _check_form(text: str, expected: set[str] | None = None) -> str:
@@ -162,7 +135,7 @@ class OxigraphEngine(Engine):
         resources.require_dir(data_dir, "data directory")
         files = data_files(data_dir)
         if not files:
-            raise InputError(f"no Turtle files (*.ttl) under {_display(data_dir)}")
+            raise InputError(f"no Turtle files (*.ttl) under {display_path(data_dir)}")
         self.store = ox.Store(str(location)) if location is not None else ox.Store()
         for path in files:
             self._load(path, graph_iri(path.relative_to(data_dir).as_posix()))
@@ -178,10 +151,10 @@ class OxigraphEngine(Engine):
             )
         except SyntaxError as error:
             message = _OX_LOCATION.sub("", error.msg or str(error)) or "syntax error"
-            raise DataError(_display(path), error.lineno, error.offset, message) from None
+            raise DataError(display_path(path), error.lineno, error.offset, message) from None
         except (OSError, ValueError) as error:
             message = getattr(error, "strerror", None) or str(error)
-            raise DataError(_display(path), None, None, message) from None
+            raise DataError(display_path(path), None, None, message) from None
 
     def _run(self, text: str) -> Result:
         try:

@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import sys
-import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ import click
 
 from cyberflag.errors import InputError
 from cyberflag.prefixes import PREFIXES
+from cyberflag.render import cell_lines
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -221,18 +221,6 @@ def terminal_width(width: int | None = None) -> int | None:
     return 80
 
 
-def _wrap_cell(text: str, width: int | None) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        if width is None or len(paragraph) <= width:
-            lines.append(paragraph)
-        else:
-            lines += textwrap.wrap(
-                paragraph, width, break_long_words=True, break_on_hyphens=False
-            ) or [""]
-    return lines
-
-
 def fit_columns(
     natural: Sequence[int], width: int | None, weights: Mapping[int, int], floor: int = 12
 ) -> list[int]:
@@ -278,7 +266,7 @@ def render_columns(
     newline in a cell starts a new line in it. Rows are separated by a blank line when any cell
     wraps, so that one row's lines are never read as the next's."""
     body = [[str(c) for c in row] for row in rows]
-    blocks = [[_wrap_cell(c, w) for c, w in zip(row, widths, strict=True)] for row in body]
+    blocks = [[cell_lines(c, w) for c, w in zip(row, widths, strict=True)] for row in body]
     spaced = any(max(len(c) for c in block) > 1 for block in blocks)
     out = [
         "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),

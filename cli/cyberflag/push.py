@@ -1,7 +1,7 @@
 """``cyberflag push``: load the dataset into a shared SPARQL server without harming anything else.
 
 What is replaced. The project owns the named graphs under
-:data:`~cyberflag.engines.GRAPH_BASE` (one per data file, plus the ontology: the same names as the
+:data:`~cyberflag.layout.GRAPH_BASE` (one per data file, plus the ontology: the same names as the
 embedded store and the TriG export). A push replaces exactly those: every such graph the server
 holds now (including any whose file has since been deleted, which would otherwise linger in query
 results) and every graph being sent. The default graph and every other named graph are never named
@@ -40,8 +40,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
-from cyberflag.engines import GRAPH_BASE, OxigraphEngine
+from cyberflag.engines import OxigraphEngine
 from cyberflag.errors import EndpointError, InputError
+from cyberflag.layout import GRAPH_BASE
 from cyberflag.queries import term_text
 from cyberflag.remote import (
     DEFAULT_TIMEOUT,

@@ -44,6 +44,7 @@ import pyoxigraph as ox
 
 from cyberflag import resources
 from cyberflag.errors import DataError, InputError
+from cyberflag.layout import display_path
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "date", "integer", "decimal")
@@ -379,7 +380,7 @@ def _params(data: Any, where: str, line: int) -> tuple[Param, ...]:
 
 def parse_query(text: str, name: str, path: Path | None = None) -> Query:
     """A :class:`Query` from its text: header parsed and checked, query syntax checked."""
-    where = resources_display(path) if path is not None else name
+    where = display_path(path) if path is not None else name
     data = parse_header(text, where)
     first_line = header_lines(text)[0][0] if data else 1
     unknown = set(data) - _HEADER_KEYS
@@ -399,14 +400,6 @@ def parse_query(text: str, name: str, path: Path | None = None) -> Query:
     )
     check_syntax(text, where, file=path is not None)
     return query
-
-
-def resources_display(path: Path) -> str:
-    """A path as messages show it (relative to the working directory when below it)."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 _OX_POSITION = re.compile(r"error at (\d+):(\d+):\s*")

@@ -45,8 +45,9 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from cyberflag.engines import GRAPH_BASE, Engine
+from cyberflag.engines import Engine
 from cyberflag.errors import EndpointError, InputError
+from cyberflag.layout import GRAPH_BASE
 from cyberflag.queries import query_form
 from cyberflag.results import AskResult, GraphResult, Result, Row, SelectResult, Term
 

@@ -219,10 +219,12 @@ def _fit(natural: list[int], width: int | None) -> list[int]:
     return widths
 
 
-def _cell_lines(text: str, width: int) -> list[str]:
+def cell_lines(text: str, width: int | None) -> list[str]:
+    """A table cell's text as lines of at most ``width`` characters (``None``: no wrapping); the
+    text's own line breaks are kept. One definition for every table the command line prints."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        if len(paragraph) <= width:
+        if width is None or len(paragraph) <= width:
             lines.append(paragraph)
         else:
             lines += textwrap.wrap(
@@ -246,7 +248,7 @@ def table(
     out: list[str] = []
 
     def emit(row: list[str]) -> None:
-        wrapped = [_cell_lines(text, w) for text, w in zip(row, widths, strict=True)]
+        wrapped = [cell_lines(text, w) for text, w in zip(row, widths, strict=True)]
         for k in range(max((len(c) for c in wrapped), default=1)):
             parts = [
                 (c[k] if k < len(c) else "").ljust(w)

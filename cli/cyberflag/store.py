@@ -18,18 +18,15 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from cyberflag import resources
+from cyberflag import layout, resources
 from cyberflag.errors import DataError, InputError
-from cyberflag.namespaces import CFD, XSD
-
-GRAPH_BASE = str(CFD) + "graph/"
-"""Named graphs are ``GRAPH_BASE + relative path without .ttl``."""
+from cyberflag.layout import GRAPH_BASE, data_files, display_path
+from cyberflag.namespaces import XSD
 
 ONTOLOGY_GRAPH_PREFIX = GRAPH_BASE + "ontology/"
 
@@ -40,29 +37,7 @@ _OX_LOCATION = re.compile(r"^Parser error (?:at|between) line [^:]*:\s*")
 
 def graph_iri(relative: str) -> URIRef:
     """The named graph for a file at ``relative`` (POSIX path under data/, ``.ttl`` dropped)."""
-    if relative.endswith(".ttl"):
-        relative = relative[: -len(".ttl")]
-    return URIRef(GRAPH_BASE + quote(relative, safe="/-._~"))
-
-
-def display_path(path: Path) -> str:
-    """``path`` relative to the working directory when below it (shorter messages), else as is."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def data_files(data: Path) -> list[Path]:
-    """Every ``*.ttl`` under ``data`` except ``sources/`` and hidden files or folders, sorted."""
-    found = []
-    for path in data.rglob("*.ttl"):
-        parts = path.relative_to(data).parts
-        if parts[0] == "sources" or any(p.startswith(".") for p in parts):
-            continue
-        if path.is_file():
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(data).as_posix())
+    return URIRef(layout.graph_name(relative))
 
 
 # --- parsing --------------------------------------------------------------------------------------

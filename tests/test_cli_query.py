@@ -845,3 +845,13 @@ def test_prefix_table_is_the_namespaces_table() -> None:
     assert str(namespaces.CFD) == prefixes.BASE + "id/"
     for name in ("dcterms", "owl", "prov", "rdf", "rdfs", "sh", "skos", "time", "xsd"):
         assert str(getattr(namespaces, name.upper())) == prefixes.PREFIXES[name]
+
+
+def test_unknown_query_message_reads_as_sentences() -> None:
+    result = CliRunner().invoke(cli, ["query", "nope"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "cyberflag: error: no saved query named 'nope'. Known queries: "
+    )
+    close = CliRunner().invoke(cli, ["query", "who-said"])
+    assert "no saved query named 'who-said'; did you mean who-said-what? Known" in close.stderr

@@ -452,8 +452,8 @@ def load(name: str, directory: Path | str | None = None) -> Query:
     if "/" in name or "\\" in name or not path.is_file():
         known = names(folder)
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        listing = f" Known queries: {', '.join(known)}." if known else ""
+        hint = f"; did you mean {' or '.join(close)}?" if close else "."
+        listing = f" Known queries: {', '.join(known)}." if known else " There are no saved queries."
         raise QueryNotFoundError(f"no saved query named {name!r}{hint}{listing}")
     return parse_query(path.read_text(encoding="utf-8"), name, path)
 

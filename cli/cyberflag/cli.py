@@ -46,8 +46,8 @@ if TYPE_CHECKING:
 
 EPILOG = """\b
 Exit codes:
-  0  success (validate: the data conforms)
-  1  failure (validate: the data does not conform)
+  0  success (validate: no layer found an error)
+  1  failure (validate: an error in some layer; a SPARQL server failed; push not verified)
   2  usage or input error (bad option or parameter, missing file, Turtle or SPARQL syntax error)
 """
 

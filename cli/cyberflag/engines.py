@@ -106,14 +106,30 @@ class Engine(ABC):
 # --- Oxigraph -------------------------------------------------------------------------------------
 
 
-def _from_ox(term: Any) -> Term:
+class UnsupportedTermError(QueryEvaluationError, ValueError):
+    """A result term the neutral model has no form for (an RDF-star triple term). A ValueError
+    too, so that :mod:`cyberflag.remote`, reading what a server sent, reports it as bad results."""
+
+
+def term_from_oxigraph(term: Any) -> Term:
+    """A pyoxigraph term as a neutral :class:`~cyberflag.results.Term` (used by the embedded engine
+    and for graphs a remote server returns)."""
     if isinstance(term, ox.NamedNode):
         return Term.uri(term.value)
     if isinstance(term, ox.BlankNode):
         return Term.bnode(term.value)
     if isinstance(term, ox.Literal):
         return Term.literal(term.value, term.datatype.value, term.language)
-    raise QueryEvaluationError(f"unsupported term in results: {term!r}")
+    raise UnsupportedTermError(f"unsupported term in results: {term!r}")
+
+
+def triple_from_oxigraph(triple: Any) -> tuple[Term, Term, Term]:
+    """A pyoxigraph triple or quad's subject, predicate and object as neutral terms."""
+    return (
+        term_from_oxigraph(triple.subject),
+        term_from_oxigraph(triple.predicate),
+        term_from_oxigraph(triple.object),
+    )
 
 
 class OxigraphEngine(Engine):
@@ -162,15 +178,10 @@ class OxigraphEngine(Engine):
             if isinstance(result, ox.QueryBoolean):
                 return AskResult(bool(result))
             if isinstance(result, ox.QueryTriples):
-                return GraphResult(
-                    [
-                        (_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object))
-                        for t in result
-                    ]
-                )
+                return GraphResult([triple_from_oxigraph(t) for t in result])
             variables = tuple(v.value for v in result.variables)
             rows: list[Row] = [
-                tuple(None if value is None else _from_ox(value) for value in solution)
+                tuple(None if value is None else term_from_oxigraph(value) for value in solution)
                 for solution in result
             ]
             return SelectResult(variables, rows)

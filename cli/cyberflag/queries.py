@@ -453,7 +453,7 @@ def load(name: str, directory: Path | str | None = None) -> Query:
         known = names(folder)
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(close)}?" if close else "."
-        listing = f" Known queries: {', '.join(known)}." if known else " There are no saved queries."
+        listing = f" Known queries: {', '.join(known)}." if known else " No saved queries exist."
         raise QueryNotFoundError(f"no saved query named {name!r}{hint}{listing}")
     return parse_query(path.read_text(encoding="utf-8"), name, path)
 

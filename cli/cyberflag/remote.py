@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from cyberflag.engines import Engine
+from cyberflag.engines import Engine, triple_from_oxigraph
 from cyberflag.errors import EndpointError, InputError
 from cyberflag.layout import GRAPH_BASE
 from cyberflag.queries import query_form
@@ -232,16 +232,6 @@ def parse_json_results(body: bytes, form: str, content_type: str = "") -> Select
     return SelectResult(tuple(variables), rows)
 
 
-def _from_ox(term: Any) -> Term:
-    if isinstance(term, ox.NamedNode):
-        return Term.uri(term.value)
-    if isinstance(term, ox.BlankNode):
-        return Term.bnode(term.value)
-    if isinstance(term, ox.Literal):
-        return Term.literal(term.value, term.datatype.value, term.language)
-    raise ValueError(f"unsupported term {term!r}")
-
-
 def parse_graph(body: bytes, content_type: str) -> GraphResult:
     """A CONSTRUCT/DESCRIBE answer (Turtle, N-Triples or RDF/XML) as a neutral graph."""
     media = content_type.split(";")[0].strip().lower()
@@ -250,10 +240,7 @@ def parse_graph(body: bytes, content_type: str) -> GraphResult:
         fmt = ox.RdfFormat.TURTLE  # what was asked for; a wrong guess fails to parse below
     try:
         return GraphResult(
-            [
-                (_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object))
-                for q in ox.parse(body, format=fmt)
-            ]
+            [triple_from_oxigraph(q) for q in ox.parse(body, format=fmt)]
         )
     except (SyntaxError, ValueError) as error:
         raise ValueError(_not_results(body, content_type, f"not RDF: {error}")) from None

@@ -484,3 +484,37 @@ class CuttingProxy:
     def close(self) -> None:
         self.closed = True
         self.listener.close()
+
+
+# --- synthetic corpora (owners: tests/test_generate.py, test_index.py, test_incremental.py) ------
+
+BENCH_DIR = REPO / "bench"
+SYNTHETIC_ARTICLES = 40
+"""About 10,000 triples (bench/generate.py's calibration): big enough to have every kind of node
+and cross-file link, small enough to generate in a fraction of a second."""
+
+
+def bench_generate():  # -> the bench/generate.py module
+    """``bench/generate.py`` imported by path: ``bench/`` is a folder of scripts, not a package."""
+    import importlib.util
+
+    module = sys.modules.get("cyberflag_bench_generate")
+    if module is None:
+        spec = importlib.util.spec_from_file_location(
+            "cyberflag_bench_generate", BENCH_DIR / "generate.py"
+        )
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["cyberflag_bench_generate"] = module
+        spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def synthetic_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ~10,000-triple synthetic corpus (seed 0), generated once per session. Read-only: copy it
+    (``shutil.copytree``) before changing anything."""
+    target = tmp_path_factory.mktemp("synthetic") / "data"
+    bench_generate().generate(target, SYNTHETIC_ARTICLES, seed=0)
+    return target

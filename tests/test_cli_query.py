@@ -151,7 +151,7 @@ def test_queries_json(runner: CliRunner) -> None:
     assert who["form"] == "SELECT"
     assert who["summary"] == "Who said what, when, and in which article it was reported"
     assert [p["name"] for p in who["parameters"]] == [
-        "person", "organisation", "contains", "since", "until", "kind",
+        "person", "organisation", "contains", "since", "until", "speaker", "kind",
     ]
     kind = who["parameters"][-1]
     assert kind == {
@@ -387,7 +387,8 @@ def test_query_required_parameter_given(runner: CliRunner, required_queries: Pat
         (["-p", "since", "last week"], "parameter 'since': 'last week' is not a date (YYYY-MM-DD)"),
         (["-p", "since", "2017-02-30"], "parameter 'since': '2017-02-30' is not a valid date"),
         (["-p", "kind", "quoted"], "parameter 'kind': 'quoted' is not one of direct, partial"),
-        (["-p", "speaker", "x"], "has no parameter 'speaker'; parameters: person (string"),
+        (["-p", "author", "x"], "has no parameter 'author'; parameters: person (string"),
+        (["-p", "speaker", "x"], "parameter 'speaker': 'x' is not an absolute IRI"),
         (["-p", "since", "2017-01-01", "-p", "since", "2018-01-01"], "takes one value, got 2"),
     ],
 )

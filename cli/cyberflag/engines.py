@@ -3,10 +3,11 @@
 Two engines hold the same named graphs (one per data file, plus the ontology, named as in
 :mod:`cyberflag.store`) and answer queries over their union as the default graph:
 
-* :class:`OxigraphEngine`, the default: an in-memory pyoxigraph ``Store`` bulk-loaded from the
-  Turtle files. It does not import rdflib at all, because rdflib's import alone costs more than
-  loading the data and running any saved query on Oxigraph (``tests/test_engines.py`` checks that
-  the query path stays free of it).
+* :class:`OxigraphEngine`, the default: pyoxigraph, over the Turtle files read into memory when
+  they are small, else over the persistent on-disk index of :mod:`cyberflag.index` (built on first
+  use, reused while the files are unchanged). It does not import rdflib at all, because rdflib's
+  import alone costs more than loading the data and running any saved query on Oxigraph
+  (``tests/test_engines.py`` checks that the query path stays free of it).
 * :class:`RdflibEngine`: rdflib's SPARQL over the Dataset :func:`cyberflag.store.load` builds;
   slower, kept as a second, independent implementation that the tests compare against.
 
@@ -25,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from cyberflag import resources
-from cyberflag.errors import DataError, InputError
+from cyberflag import index, resources
+from cyberflag.errors import InputError
 from cyberflag.layout import data_files, display_path
 from cyberflag.layout import graph_name as graph_iri
 from cyberflag.queries import QuerySyntaxError, query_form
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 ENGINES = ("oxigraph", "rdflib")
 """Engine names :func:`default_engine` accepts."""
 
-_OX_LOCATION = re.compile(r"^Parser error (?:at|between) line [^:]*:\s*")
 _OX_QUERY_POSITION = re.compile(r"error at (\d+):(\d+):\s*")
 
 
@@ -133,7 +133,8 @@ def triple_from_oxigraph(triple: Any) -> tuple[Term, Term, Term]:
 
 
 class OxigraphEngine(Engine):
-    """pyoxigraph's in-memory store, loaded from the data directory and the ontology."""
+    """pyoxigraph over the data directory and the ontology: in memory for small data, else the
+    persistent index (:func:`cyberflag.index.open_store`)."""
 
     name = "oxigraph"
 
@@ -144,9 +145,22 @@ class OxigraphEngine(Engine):
         ontology: Path | str | None = None,
         include_ontology: bool = True,
         location: Path | str | None = None,
+        store: Path | str | None = None,
+        mode: str | None = None,
     ) -> None:
-        """``location``: an on-disk store directory to load into (``cyberflag serve`` hands it to
-        the Oxigraph server) instead of memory."""
+        """``store``: the index cache folder (``--store DIR``; default as
+        :func:`cyberflag.index.cache_root`); ``mode``: ``auto``, ``disk`` or ``memory``.
+
+        ``location``: a new on-disk store directory to load into, writable (``cyberflag serve``
+        hands it to the Oxigraph server), instead of the index.
+        """
+        self.opened: index.Opened | None = None
+        if location is None:
+            self.opened = index.open_store(
+                data, ontology=ontology, include_ontology=include_ontology, store=store, mode=mode
+            )
+            self.store = self.opened.store
+            return
         data_dir = Path(data) if data is not None else resources.data_dir()
         resources.require_dir(data_dir, "data directory")
         files = data_files(data_dir)
@@ -165,12 +179,8 @@ class OxigraphEngine(Engine):
             self.store.bulk_load(
                 path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph)
             )
-        except SyntaxError as error:
-            message = _OX_LOCATION.sub("", error.msg or str(error)) or "syntax error"
-            raise DataError(display_path(path), error.lineno, error.offset, message) from None
-        except (OSError, ValueError) as error:
-            message = getattr(error, "strerror", None) or str(error)
-            raise DataError(display_path(path), None, None, message) from None
+        except (SyntaxError, OSError, ValueError) as error:
+            raise index.data_error(path, error) from None
 
     def _run(self, text: str) -> Result:
         try:
@@ -259,13 +269,16 @@ class RdflibEngine(Engine):
             raise QueryEvaluationError(f"query failed: {error}") from None
 
 
-def default_engine(data_dir: Path | str | None = None, name: str = "oxigraph") -> Engine:
+def default_engine(
+    data_dir: Path | str | None = None, name: str = "oxigraph", store: Path | str | None = None
+) -> Engine:
     """An engine over ``data_dir`` (default: the shipped data) and the ontology.
 
-    ``name`` is ``"oxigraph"`` (fast, the default) or ``"rdflib"``.
+    ``name`` is ``"oxigraph"`` (fast, the default) or ``"rdflib"``; ``store`` is Oxigraph's index
+    cache folder (``--store DIR``).
     """
     if name == "oxigraph":
-        return OxigraphEngine(data_dir)
+        return OxigraphEngine(data_dir, store=store)
     if name == "rdflib":
         return RdflibEngine(data_dir)
     raise InputError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

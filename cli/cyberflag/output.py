@@ -83,6 +83,20 @@ def data_option(func: F) -> F:
     )(func)
 
 
+def store_option(func: F) -> F:
+    """``--store DIR``: the cache folder of the persistent query index (:mod:`cyberflag.index`)."""
+    return click.option(
+        "--store",
+        "store",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="CYBERFLAG_STORE",
+        default=None,
+        metavar="DIR",
+        help="Cache folder for the on-disk query index, used when the data is large (default: "
+        "$XDG_CACHE_HOME/cyberflag or ~/.cache/cyberflag; env CYBERFLAG_STORE).",
+    )(func)
+
+
 ENGINES = ("oxigraph", "rdflib")
 """The ``--engine`` choices (as :data:`cyberflag.engines.ENGINES`, which imports pyoxigraph)."""
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
 from cyberflag import index, layout
 from cyberflag.engines import OxigraphEngine
@@ -338,15 +339,12 @@ def test_engine_takes_the_store(corpus: Path, cache: Path, monkeypatch: pytest.M
 
 @pytest.mark.parametrize("person", ["Speaker 0001", "speaker 000", "nobody"])
 def test_who_said_person_gives_the_saved_query_rows(
-    synthetic_corpus: Path, runner: object, person: str
+    synthetic_corpus: Path, runner: CliRunner, person: str
 ) -> None:
     # who-said looks the names up first and binds the speaker IRIs (fast on large data); the rows
     # must be exactly those of the saved query's name match alone.
-    from click.testing import CliRunner
-
     from cyberflag.cli import cli
 
-    assert isinstance(runner, CliRunner)
     data = ["--data", str(synthetic_corpus), "--format", "csv"]
     said = runner.invoke(cli, ["who-said", "--person", person, *data])
     saved = runner.invoke(cli, ["query", "who-said-what", "-p", "person", person, *data])

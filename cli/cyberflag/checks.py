@@ -53,13 +53,47 @@ def _relative(path: Path, root: Path) -> str:
         return store.display_path(path)
 
 
+def parse_file(path: Path, name: str) -> tuple[Graph | None, Finding | None]:
+    """One file's graph, or the syntax finding (``name:line:column: message``) when it does not
+    parse."""
+    try:
+        return store.parse_turtle(path), None
+    except DataError as error:
+        where = DataError(name, error.line, error.column, error.message)
+        return None, Finding("syntax", ERROR, name, str(where), file=name)
+
+
+def query_findings(query_dir: Path | None) -> tuple[int, list[Finding]]:
+    """How many saved queries there are, and a finding for each that does not load."""
+    from cyberflag import queries  # only the syntax check: no engine is started
+
+    if query_dir is None:
+        return 0, []
+    findings = []
+    names = queries.names(query_dir)
+    for name in names:
+        try:
+            queries.load(name, query_dir)
+        except InputError as error:
+            findings.append(Finding("syntax", ERROR, f"{name}.rq", str(error)))
+    return len(names), findings
+
+
+def syntax_summary(data_dir: Path, data: int, ontology: int, saved: int) -> Finding:
+    """The syntax layer's line when everything parses."""
+    return Finding(
+        "syntax",
+        INFO,
+        str(data_dir),
+        f"{data} data files, {ontology} ontology files and {saved} saved queries parse",
+    )
+
+
 def syntax_layer(
     data_dir: Path, ontology_files: Iterable[Path], query_dir: Path | None
 ) -> tuple[dict[str, Graph], dict[str, Graph], list[Finding]]:
     """Parse every data, ontology and query file; return the data and ontology graphs that parsed,
     and one finding per file that did not (``path:line:column: message``)."""
-    from cyberflag import queries  # only the syntax check: no engine is started
-
     findings: list[Finding] = []
     data: dict[str, Graph] = {}
     ontology: dict[str, Graph] = {}
@@ -69,28 +103,15 @@ def syntax_layer(
     ):
         for path in paths:
             name = _relative(path, root) if root is not None else store.display_path(path)
-            try:
-                target[name] = store.parse_turtle(path)
-            except DataError as error:
-                where = DataError(name, error.line, error.column, error.message)
-                findings.append(Finding("syntax", ERROR, name, str(where), file=name))
-    if query_dir is not None:
-        for name in queries.names(query_dir):
-            try:
-                queries.load(name, query_dir)
-            except InputError as error:
-                findings.append(Finding("syntax", ERROR, f"{name}.rq", str(error)))
+            graph, finding = parse_file(path, name)
+            if graph is not None:
+                target[name] = graph
+            if finding is not None:
+                findings.append(finding)
+    saved, query_errors = query_findings(query_dir)
+    findings += query_errors
     if not findings:
-        saved = len(queries.names(query_dir)) if query_dir else 0
-        findings.append(
-            Finding(
-                "syntax",
-                INFO,
-                str(data_dir),
-                f"{len(data)} data files, {len(ontology)} ontology files and {saved} saved "
-                "queries parse",
-            )
-        )
+        findings.append(syntax_summary(data_dir, len(data), len(ontology), saved))
     return data, ontology, findings
 
 
@@ -136,12 +157,59 @@ def run(
     ontology_path: Path | None = None,
     shapes_path: Path | None = None,
     query_dir: Path | None = None,
+    incremental: bool = False,
+    store: Path | None = None,
 ) -> CheckRun:
     """Run the chosen ``layers`` over ``data_dir`` (default: the shipped data).
+
+    With ``incremental`` (and every layer chosen) the findings of the last run are reused for
+    everything a change cannot have affected (:mod:`cyberflag.incremental`, cached under the
+    index folder ``store``); the result is the same as a full run's.
 
     Raises :class:`InputError` only when the check cannot run at all (no data directory, no
     ontology); everything wrong *in* the data is a finding.
     """
+    if incremental and set(LAYERS) <= set(layers):
+        from cyberflag import incremental as incremental_run
+
+        return incremental_run.run(
+            data_dir,
+            ontology_path=ontology_path,
+            shapes_path=shapes_path,
+            query_dir=query_dir,
+            store=store,
+        ).result
+    return full_run(
+        data_dir,
+        layers=layers,
+        ontology_path=ontology_path,
+        shapes_path=shapes_path,
+        query_dir=query_dir,
+    ).result
+
+
+@dataclass
+class FullRun:
+    """A full run's result and what it read (:mod:`cyberflag.incremental` caches both)."""
+
+    result: CheckRun
+    files: dict[str, Graph]
+    """Every data file that parsed, by its path relative to the data directory."""
+    data: Graph
+    """Their union."""
+    ontology: Graph
+    data_dir: Path
+
+
+def full_run(
+    data_dir: Path | None = None,
+    *,
+    layers: Iterable[str] = LAYERS,
+    ontology_path: Path | None = None,
+    shapes_path: Path | None = None,
+    query_dir: Path | None = None,
+) -> FullRun:
+    """Every chosen layer over every file: what :func:`run` does without ``incremental``."""
     chosen = tuple(layer for layer in LAYERS if layer in set(layers))
     data_dir = resources.require_dir(
         Path(data_dir) if data_dir is not None else resources.data_dir(), "data directory"
@@ -179,11 +247,11 @@ def run(
         from cyberflag import vocabulary
 
         result.findings += vocabulary.check(files, ontology)
-    result.findings = sort_findings([_with_file(f, files) for f in result.findings])
-    return result
+    result.findings = sort_findings([with_file(f, files) for f in result.findings])
+    return FullRun(result, files, data, ontology, data_dir)
 
 
-def _with_file(finding: Finding, files: dict[str, Graph]) -> Finding:
+def with_file(finding: Finding, files: dict[str, Graph]) -> Finding:
     """Name the data file that describes the finding's focus node, so the curator knows which
     file to open (the first, in file order, that has the node as a subject)."""
     if finding.file is not None or not finding.focus.startswith(("http://", "https://")):
@@ -195,4 +263,7 @@ def _with_file(finding: Finding, files: dict[str, Graph]) -> Finding:
     return finding
 
 
-__all__ = ["EXPLAINED", "CheckRun", "run", "shapes_layer", "syntax_layer"]
+__all__ = [
+    "EXPLAINED", "CheckRun", "FullRun", "full_run", "parse_file", "query_findings", "run",
+    "shapes_layer", "syntax_layer", "syntax_summary", "with_file",
+]

@@ -147,15 +147,33 @@ Exit codes:
     show_default=True,
     help="text for people, json for machines.",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Check every file again, ignoring the results cached by the last run.",
+)
+@store_option
 @click.pass_context
 @width_option
 def validate_data(
-    ctx: click.Context, data: Path | None, layers: tuple[str, ...], fmt: str, width: int | None
+    ctx: click.Context,
+    data: Path | None,
+    layers: tuple[str, ...],
+    fmt: str,
+    full: bool,
+    store: Path | None,
+    width: int | None,
 ) -> None:
-    """Check that the data is well-formed, true to its sources and consistent with itself."""
+    """Check that the data is well-formed, true to its sources and consistent with itself.
+
+    \b
+    On data above 1.5 MB of Turtle, the results are cached (beside the query index,
+    --store DIR): the next run re-checks only what the changed files can affect, and
+    reports the same findings as a full run. --full checks everything.
+    """
     from cyberflag import checks
 
-    run = checks.run(data, layers=layers or LAYERS)
+    run = checks.run(data, layers=layers or LAYERS, incremental=not full, store=store)
     _print_check_report(run, data, fmt, width)
     ctx.exit(0 if run.ok else EXIT_FAILURE)
 

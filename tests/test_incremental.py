@@ -1,0 +1,299 @@
+"""Incremental validation (cli/cyberflag/incremental.py): after a change, the report equals a full
+run's, whichever layer the change breaks and whichever file it is in.
+
+Each test starts from a small synthetic corpus whose cache was written by one full run (copied,
+cache and all, so the full run happens once per module), makes one edit a curator could make, and
+compares the incremental run with a full run of the same data. The corpus is small, so the
+fall-back to a full run for changes that reach much of the graph is switched off here (except
+where it is the subject); on large data it rarely applies to one article.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cyberflag import checks, incremental, index, resources
+from cyberflag.cli import cli
+
+from conftest import bench_generate
+
+ARTICLES = 4
+A = "articles/synthetic-article-000003.ttl"
+B = "articles/synthetic-article-000002.ttl"  # A reports one of B's statements again
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A corpus and a cache written by a full run of it."""
+    root = tmp_path_factory.mktemp("incremental")
+    data = root / "data"
+    bench_generate().generate(data, ARTICLES, seed=0)
+    os.environ[index.MODE_ENV] = "disk"
+    try:
+        outcome = incremental.run(data, store=root / "cache")
+    finally:
+        del os.environ[index.MODE_ENV]
+    assert outcome.mode == "full, cached"
+    return data, root / "cache"
+
+
+@pytest.fixture
+def corpus(
+    pristine: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Path]:
+    """A writable copy of the corpus with its cache (times kept, so nothing looks changed)."""
+    data, cache = pristine
+    target, store = tmp_path / "data", tmp_path / "cache"
+    shutil.copytree(data, target)
+    source = incremental.cache_path(data, resources.ontology_path(), cache)
+    copy = incremental.cache_path(target, resources.ontology_path(), store)
+    copy.parent.mkdir(parents=True)
+    shutil.copy2(source, copy)
+    monkeypatch.setenv(index.MODE_ENV, "disk")
+    monkeypatch.setattr(incremental, "FULL_FRACTION", 1.0)
+    return target, store
+
+
+def same_as_full(data: Path, store: Path) -> tuple[incremental.Outcome, checks.CheckRun]:
+    outcome = incremental.run(data, store=store)
+    full = checks.full_run(data).result
+    assert outcome.result.layers == full.layers
+    assert outcome.result.files == full.files
+    only_incremental = sorted(set(outcome.result.findings) - set(full.findings))
+    only_full = sorted(set(full.findings) - set(outcome.result.findings))
+    assert (only_incremental, only_full) == ([], [])
+    assert outcome.result.findings == full.findings
+    return outcome, full
+
+
+def broken_layers(run: checks.CheckRun) -> set[str]:
+    return {f.layer for f in run.findings if f.severity in ("error", "warning")}
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def sub_once(path: Path, pattern: str, new: Callable[[re.Match[str]], str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed, count = re.subn(pattern, new, text, count=1)
+    assert count == 1, pattern
+    path.write_text(changed, encoding="utf-8")
+
+
+# --- the edits ------------------------------------------------------------------------------------
+
+
+def misquote(data: Path) -> None:
+    """A quote that no longer matches its source (anchoring, shapes)."""
+    replace_once(data / A, "placeholder remark", "placeholder remarks")
+
+
+def shift_offsets(data: Path) -> None:
+    """A span's start moved by one (shapes: length; anchoring: offsets)."""
+    sub_once(data / A, r'"(\d+)"\^\^xsd:nonNegativeInteger',
+             lambda m: f'"{int(m.group(1)) + 1}"^^xsd:nonNegativeInteger')
+
+
+def wrong_figure(data: Path) -> None:
+    """A figure other figures are derived from (arithmetic)."""
+    sub_once(data / A, r"cf:value (\d+)", lambda m: f"cf:value {int(m.group(1)) + 77}")
+
+
+def untyped_statement(data: Path) -> None:
+    """A statement loses its type (shapes on its reports, some in other files)."""
+    replace_once(data / A, "    a cf:Statement ;\n", "")
+
+
+def untyped_statement_reported_elsewhere(data: Path) -> None:
+    """B's statement that A reports again loses its type: A's report is now wrong."""
+    text = (data / A).read_text(encoding="utf-8")
+    home = re.search(r"oa:hasBody <(https://w3id\.org/cyberflag/id/statement/[^>]+)>", text)
+    assert home is not None
+    b_text = (data / B).read_text(encoding="utf-8")
+    block = b_text.index(f"<{home.group(1)}>\n    a cf:Statement ;\n")
+    assert block >= 0
+    replace_once(data / B, f"<{home.group(1)}>\n    a cf:Statement ;\n", f"<{home.group(1)}>\n")
+
+
+def same_words(data: Path) -> None:
+    """B gives one of A's statements' words to another speaker (consistency)."""
+    from rdflib import Graph
+    from rdflib.namespace import RDF
+
+    from cyberflag.namespaces import CF, SCHEMA
+
+    def said(path: Path) -> list[tuple[str, str]]:
+        graph = Graph().parse(path, format="turtle")
+        return sorted(
+            (str(graph.value(s, CF.speaker)), str(graph.value(s, SCHEMA.text)))
+            for s in graph.subjects(RDF.type, CF.Statement)
+        )
+
+    words_a, words_b = said(data / A), said(data / B)
+    speaker, words = words_a[0]
+    other = next(text for who, text in words_b if who != speaker)
+    replace_once(data / B, f'schema:text "{other}"', f'schema:text "{words}"')
+
+
+def span_of_a_role_removed(data: Path) -> None:
+    """A span that a membership in entities.ttl cites disappears (shapes, in another file)."""
+    entities = (data / "entities.ttl").read_text(encoding="utf-8")
+    found = re.search(
+        r"cf:evidence <(https://w3id\.org/cyberflag/id/span/synthetic-article-000003/[0-9-]+)>",
+        entities,
+    )
+    assert found is not None
+    blocks = (data / A).read_text(encoding="utf-8").split("\n\n")
+    kept = [b for b in blocks if not b.startswith(f"<{found.group(1)}")]
+    assert len(kept) == len(blocks) - 3  # the span and its two selectors
+    (data / A).write_text("\n\n".join(kept), encoding="utf-8")
+
+
+def undeclared_term(data: Path) -> None:
+    """A misspelt property (vocabulary)."""
+    replace_once(data / A, "cf:reportingVerb", "cf:reportingVerbz")
+
+
+def syntax_error(data: Path) -> None:
+    """A file that no longer parses: reported, and its triples leave the graph."""
+    with open(data / A, "a", encoding="utf-8") as handle:
+        handle.write("\n<https://w3id.org/cyberflag/id/x> .\n")
+
+
+def article_added(data: Path) -> None:
+    """A new article with its source text and manifest entry."""
+    text = (data / A).read_text(encoding="utf-8")
+    (data / "articles" / "synthetic-article-000099.ttl").write_text(
+        text.replace("synthetic-article-000003", "synthetic-article-000099"), encoding="utf-8"
+    )
+    shutil.copy(data / "sources" / "synthetic-article-000003.txt",
+                data / "sources" / "synthetic-article-000099.txt")
+    manifest_path = data / "sources" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    entry = dict(next(e for e in manifest["sources"] if e["slug"] == "synthetic-article-000003"))
+    entry.update(slug="synthetic-article-000099", file="synthetic-article-000099.txt")
+    manifest["sources"].append(entry)
+    manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def article_removed(data: Path) -> None:
+    (data / A).unlink()
+
+
+def source_changed(data: Path) -> None:
+    """An article's source text edited: its hash and offsets no longer hold (anchoring)."""
+    replace_once(data / "sources" / "synthetic-article-000003.txt", "Police in", "Police  in")
+
+
+def entities_changed(data: Path) -> None:
+    """A shared entity renamed: most of the graph may be affected."""
+    replace_once(data / "entities.ttl", 'skos:altLabel "Speaker 0001"',
+                 'skos:altLabel "Speaker 0001", "S. 0001"')
+
+
+EDITS: list[tuple[Callable[[Path], None], set[str]]] = [
+    (misquote, {"anchoring"}),
+    (shift_offsets, {"shapes", "anchoring"}),
+    (wrong_figure, {"arithmetic"}),
+    (untyped_statement, {"shapes"}),
+    (untyped_statement_reported_elsewhere, {"shapes"}),
+    (same_words, {"consistency"}),
+    (span_of_a_role_removed, {"shapes"}),
+    (undeclared_term, {"vocabulary"}),
+    (syntax_error, {"syntax", "shapes"}),
+    (article_added, set()),
+    (article_removed, {"shapes"}),
+    (source_changed, {"anchoring"}),
+    (entities_changed, set()),
+]
+
+
+@pytest.mark.parametrize(("edit", "breaks"), EDITS, ids=[e.__name__ for e, _ in EDITS])
+def test_one_edit_gives_the_full_report(
+    corpus: tuple[Path, Path], edit: Callable[[Path], None], breaks: set[str]
+) -> None:
+    data, store = corpus
+    edit(data)
+    outcome, full = same_as_full(data, store)
+    assert outcome.mode == "incremental"
+    assert outcome.changed
+    assert outcome.rechecked > 0
+    # the comparison is only as good as the edit: it must break what it says it breaks
+    assert broken_layers(full) >= breaks
+
+
+def test_nothing_changed_reuses_everything(corpus: tuple[Path, Path]) -> None:
+    data, store = corpus
+    later = time.time() + 100
+    os.utime(data / A, (later, later))  # touched, not changed
+    outcome, full = same_as_full(data, store)
+    assert outcome.mode == "reused"
+    assert broken_layers(full) == set()
+    assert incremental.run(data, store=store).result.findings == full.findings
+
+
+def test_edits_in_a_row_and_back(corpus: tuple[Path, Path]) -> None:
+    data, store = corpus
+    original = (data / A).read_text(encoding="utf-8")
+    misquote(data)
+    wrong_figure(data)
+    same_words(data)  # in B
+    same_as_full(data, store)
+    (data / A).write_text(original, encoding="utf-8")
+    _, full = same_as_full(data, store)
+    assert broken_layers(full) == {"consistency"}
+
+
+def test_a_change_reaching_much_of_the_graph_runs_in_full(
+    corpus: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(incremental, "FULL_FRACTION", 0.25)
+    data, store = corpus
+    entities_changed(data)
+    outcome, _ = same_as_full(data, store)
+    assert outcome.mode == "full, cached"
+    assert outcome.reason.startswith("the change reaches ")
+
+
+def test_a_changed_ontology_runs_in_full(corpus: tuple[Path, Path], tmp_path: Path) -> None:
+    data, store = corpus
+    ontology = tmp_path / "cyberflag.ttl"
+    shutil.copy(resources.ontology_path(), ontology)
+    with open(ontology, "a", encoding="utf-8") as handle:
+        handle.write("\n# a comment changes the hash\n")
+    outcome = incremental.run(data, store=store, ontology_path=ontology)
+    assert outcome.mode == "full, cached"
+    assert outcome.reason in ("no cache yet", "the ontology or the shapes changed")
+
+
+def test_small_data_is_checked_in_full_without_a_cache(
+    shipped_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(index.MODE_ENV, raising=False)
+    outcome = incremental.run(shipped_data, store=tmp_path / "cache")
+    assert outcome.mode == "full"
+    assert not (tmp_path / "cache").exists()
+
+
+def test_validate_command_is_incremental_and_full_on_request(corpus: tuple[Path, Path]) -> None:
+    data, store = corpus
+    misquote(data)
+    runner = CliRunner()
+    args = ["validate", "--data", str(data), "--store", str(store), "--format", "json"]
+    incremental_run = runner.invoke(cli, args)
+    full_run = runner.invoke(cli, [*args, "--full"])
+    assert incremental_run.exit_code == full_run.exit_code == 1
+    assert incremental_run.stdout == full_run.stdout
+    assert any(f["layer"] == "anchoring" for f in json.loads(full_run.stdout)["findings"])

@@ -453,7 +453,7 @@ def tables(results: dict[str, dict[str, Any]], timeout: float) -> str:
         if not stopped:
             return "-"
         run = stopped[0]
-        order = ["parse", *(k for k in ("who_person", "timeline", "who_all"))]
+        order = ["parse", "who_person", "timeline", "who_all"]
         missing = [k for k in order if k not in run["steps"]]
         if not missing or missing[0] != step:
             return "not run (stopped earlier)"

@@ -158,13 +158,15 @@ def run(
     shapes_path: Path | None = None,
     query_dir: Path | None = None,
     incremental: bool = False,
+    full: bool = False,
     store: Path | None = None,
 ) -> CheckRun:
     """Run the chosen ``layers`` over ``data_dir`` (default: the shipped data).
 
     With ``incremental`` (and every layer chosen) the findings of the last run are reused for
     everything a change cannot have affected (:mod:`cyberflag.incremental`, cached under the
-    index folder ``store``); the result is the same as a full run's.
+    index folder ``store``); the result is the same as a full run's. ``full`` then checks
+    everything but still writes the cache, so that the next run can be incremental.
 
     Raises :class:`InputError` only when the check cannot run at all (no data directory, no
     ontology); everything wrong *in* the data is a finding.
@@ -178,6 +180,7 @@ def run(
             shapes_path=shapes_path,
             query_dir=query_dir,
             store=store,
+            full=full,
         ).result
     return full_run(
         data_dir,

@@ -173,7 +173,7 @@ def validate_data(
     """
     from cyberflag import checks
 
-    run = checks.run(data, layers=layers or LAYERS, incremental=not full, store=store)
+    run = checks.run(data, layers=layers or LAYERS, incremental=True, full=full, store=store)
     _print_check_report(run, data, fmt, width)
     ctx.exit(0 if run.ok else EXIT_FAILURE)
 

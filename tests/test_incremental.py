@@ -241,6 +241,24 @@ def test_one_edit_gives_the_full_report(
     assert outcome.rechecked > 0
     # the comparison is only as good as the edit: it must break what it says it breaks
     assert broken_layers(full) >= breaks
+    # a full run from the cache, in many small chunks, finds the same
+    chunked = incremental.run(data, store=store, full=True, jobs=1, chunk=40)
+    assert chunked.mode == "full, cached"
+    assert chunked.result.findings == full.findings
+
+
+def test_a_full_run_in_chunks_over_two_workers_is_a_whole_graph_run(
+    corpus: tuple[Path, Path],
+) -> None:
+    data, store = corpus
+    for edit in (misquote, wrong_figure, same_words, span_of_a_role_removed, undeclared_term):
+        edit(data)
+    full = checks.full_run(data).result
+    assert broken_layers(full) == {"anchoring", "arithmetic", "consistency", "shapes",
+                                   "vocabulary"}
+    chunked = incremental.run(data, store=store, full=True, jobs=2, chunk=60)
+    assert chunked.result.findings == full.findings
+    assert incremental.run(data, store=store).mode == "reused"  # and the cache it left is whole
 
 
 def test_nothing_changed_reuses_everything(corpus: tuple[Path, Path]) -> None:

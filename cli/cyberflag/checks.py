@@ -160,13 +160,15 @@ def run(
     incremental: bool = False,
     full: bool = False,
     store: Path | None = None,
+    jobs: int | None = None,
 ) -> CheckRun:
     """Run the chosen ``layers`` over ``data_dir`` (default: the shipped data).
 
     With ``incremental`` (and every layer chosen) the findings of the last run are reused for
     everything a change cannot have affected (:mod:`cyberflag.incremental`, cached under the
     index folder ``store``); the result is the same as a full run's. ``full`` then checks
-    everything but still writes the cache, so that the next run can be incremental.
+    everything but still writes the cache, so that the next run can be incremental; it runs in
+    ``jobs`` worker processes (:mod:`cyberflag.recheck`).
 
     Raises :class:`InputError` only when the check cannot run at all (no data directory, no
     ontology); everything wrong *in* the data is a finding.
@@ -181,6 +183,7 @@ def run(
             query_dir=query_dir,
             store=store,
             full=full,
+            jobs=jobs,
         ).result
     return full_run(
         data_dir,

@@ -152,6 +152,14 @@ Exit codes:
     is_flag=True,
     help="Check every file again, ignoring the results cached by the last run.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for a full check of large data "
+    "[default: CYBERFLAG_JOBS, else one per core].",
+)
 @store_option
 @click.pass_context
 @width_option
@@ -161,6 +169,7 @@ def validate_data(
     layers: tuple[str, ...],
     fmt: str,
     full: bool,
+    jobs: int | None,
     store: Path | None,
     width: int | None,
 ) -> None:
@@ -169,11 +178,13 @@ def validate_data(
     \b
     On data above 1.5 MB of Turtle, the results are cached (beside the query index,
     --store DIR): the next run re-checks only what the changed files can affect, and
-    reports the same findings as a full run. --full checks everything.
+    reports the same findings as a full run. --full checks everything. A full check
+    of such data runs in chunks, side by side in --jobs worker processes.
     """
     from cyberflag import checks
 
-    run = checks.run(data, layers=layers or LAYERS, incremental=True, full=full, store=store)
+    run = checks.run(data, layers=layers or LAYERS, incremental=True, full=full, store=store,
+                     jobs=jobs)
     _print_check_report(run, data, fmt, width)
     ctx.exit(0 if run.ok else EXIT_FAILURE)
 

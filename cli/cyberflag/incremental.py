@@ -115,8 +115,6 @@ class Outcome:
     changed: list[str] = field(default_factory=list)
     rechecked: int = 0
     """Nodes re-checked (incremental)."""
-    context: int = 0
-    """Triples in the graph they were re-checked on (incremental)."""
     seconds: float = 0.0
 
 
@@ -399,9 +397,12 @@ def run(
     query_dir: Path | None = None,
     store: Path | None = None,
     full: bool = False,
+    jobs: int | None = None,
+    chunk: int | None = None,
 ) -> Outcome:
     """Validate ``data_dir`` with every layer, reusing the cache where it can (see the module
-    docstring); ``full`` checks everything and rewrites the cache."""
+    docstring); ``full`` checks everything and rewrites the cache. A full run uses ``jobs``
+    worker processes and chunks of ``chunk`` triples (:mod:`cyberflag.recheck`)."""
     began = time.perf_counter()
     data_dir = resources.require_dir(
         Path(data_dir) if data_dir is not None else resources.data_dir(), "data directory"
@@ -423,7 +424,8 @@ def run(
     with _locked(path):
         cache = Cache(path)
         try:
-            outcome = _run(cache, data_dir, onto_path, shp_path, query_dir, found, full)
+            outcome = _run(cache, data_dir, onto_path, shp_path, query_dir, found, full,
+                           jobs, chunk)
         finally:
             cache.close()
     outcome.seconds = time.perf_counter() - began
@@ -438,6 +440,8 @@ def _run(
     query_dir: Path,
     found: list[index.Source],
     full: bool,
+    jobs: int | None,
+    chunk: int | None,
 ) -> Outcome:
     reason = "asked for" if full else ""
     if not reason and cache.meta("format") != FORMAT:
@@ -449,8 +453,8 @@ def _run(
     if not reason and not cache.meta("ontology_parses"):
         reason = "the ontology or the shapes do not parse"
     if reason:
-        return _full(cache, data_dir, onto_path, shp_path, query_dir, found, reason)
-    return _incremental(cache, data_dir, onto_path, shp_path, query_dir, found)
+        return _full(cache, data_dir, onto_path, shp_path, query_dir, found, reason, jobs, chunk)
+    return _incremental(cache, data_dir, onto_path, shp_path, query_dir, found, jobs, chunk)
 
 
 def _file_info(
@@ -477,8 +481,85 @@ def _full(
     query_dir: Path,
     found: list[index.Source],
     reason: str,
+    jobs: int | None = None,
+    chunk: int | None = None,
 ) -> Outcome:
-    """A full run, then the whole cache rewritten from what it read."""
+    """A full run: every file read into a fresh cache, then every node checked on the graph
+    around it, a chunk at a time in worker processes (:mod:`cyberflag.recheck`; ``jobs`` workers,
+    ``chunk`` triples per chunk, both chosen there by default).
+
+    Blank nodes cannot be fetched by name from the cache, and an ontology or shapes file that does
+    not parse leaves nothing to check chunks against: such data is checked as one graph
+    (:func:`_full_in_one`). The cache is marked complete only at the end, so an interrupted run
+    leaves a cache the next run ignores."""
+    from cyberflag import recheck
+
+    parsed = [checks.parse_file(path, store.display_path(path)) for path in (onto_path, shp_path)]
+    if any(graph is None for graph, _ in parsed):
+        return _full_in_one(cache, data_dir, onto_path, shp_path, query_dir, found, reason)
+    workers = recheck.jobs(jobs)
+    setting = recheck.Setting(cache.path, data_dir, onto_path, shp_path)
+    with recheck.Pool(setting, workers) as pool:
+        db = cache.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for name in ("triples_s", "triples_o", "triples_file"):
+                db.execute(f"DROP INDEX IF EXISTS {name}")
+            for table in ("triples", "files", "meta"):
+                db.execute(f"DELETE FROM {table}")
+            terms: Counter[str] = Counter()
+            for name, info, rows in pool.read(found):
+                if info["bnodes"]:
+                    db.execute("ROLLBACK")
+                    return _full_in_one(cache, data_dir, onto_path, shp_path, query_dir, found,
+                                        reason)
+                terms.update(info["terms"])
+                cache.put_file(name, info)
+                db.executemany("INSERT INTO triples VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            for statement in _INDEXES.strip().split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            cache.set_meta("ontology", [_sha(onto_path), _sha(shp_path)])
+            cache.set_meta("bnodes", False)
+            cache.set_meta("ontology_parses", True)
+            cache.set_meta("terms", dict(terms))
+            cache.set_meta("sources", _sources_state(data_dir))
+            db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.OperationalError):
+                db.execute("ROLLBACK")
+            raise
+
+        findings: set[Finding] = set()
+        keys: dict[str, list[str]] = {}
+        for found_here, keys_here in pool.nodes(recheck.node_chunks(cache, workers, chunk)):
+            findings.update(found_here)
+            keys.update(keys_here)
+        explained = cache.nodes_of_type(_EXPLAINED)
+        for found_here in pool.groups(recheck.group_chunks(keys, workers, chunk), keys, explained):
+            findings.update(found_here)
+    query_count, query_errors = checks.query_findings(query_dir)
+    result = _assemble(cache, data_dir, sorted(findings), set(), set(), [], query_count,
+                       query_errors, cache.files())
+    db.execute("BEGIN IMMEDIATE")
+    cache.set_meta("keys", keys)
+    cache.set_meta("findings", [_finding_json(f) for f in result.findings])
+    cache.set_meta("format", FORMAT)
+    db.execute("COMMIT")
+    return Outcome(result, "full, cached", reason, changed=[s.key for s in found])
+
+
+def _full_in_one(
+    cache: Cache,
+    data_dir: Path,
+    onto_path: Path,
+    shp_path: Path,
+    query_dir: Path,
+    found: list[index.Source],
+    reason: str,
+) -> Outcome:
+    """A full run on one graph, then the whole cache rewritten from what it read: for data that
+    :func:`_full` cannot check in chunks."""
     done = checks.full_run(data_dir, ontology_path=onto_path, shapes_path=shp_path,
                            query_dir=query_dir)
     result = done.result
@@ -535,8 +616,13 @@ def _incremental(
     shp_path: Path,
     query_dir: Path,
     found: list[index.Source],
+    jobs: int | None = None,
+    chunk: int | None = None,
 ) -> Outcome:
-    from cyberflag import anchoring, arithmetic, consistency, vocabulary
+    from cyberflag import recheck, vocabulary
+
+    def full(reason: str) -> Outcome:
+        return _full(cache, data_dir, onto_path, shp_path, query_dir, found, reason, jobs, chunk)
 
     known = cache.files()
     present = {s.key.split("/", 1)[1]: s for s in found}
@@ -582,8 +668,7 @@ def _incremental(
             continue
         graph, syntax = checks.parse_file(present[name].path, name)
         if graph is not None and _has_bnodes(graph):
-            return _full(cache, data_dir, onto_path, shp_path, query_dir, found,
-                         f"{name} has blank nodes")
+            return full(f"{name} has blank nodes")
         vocab = vocabulary.check_graph(graph, declared, name) if graph is not None else []
         new_graphs[name] = graph
         new_infos[name] = _file_info(present[name], sha, graph, [syntax] if syntax else [], vocab)
@@ -605,8 +690,7 @@ def _incremental(
         for s in g.subjects(RDF.type, URIRef(_EXPLAINED))
     }
     if (explained | new_explained) & subjects:
-        return _full(cache, data_dir, onto_path, shp_path, query_dir, found,
-                     "an explained conflict changed")
+        return full("an explained conflict changed")
 
     # Bring the cached triples up to date, then find what to re-check.
     db = cache.db
@@ -625,8 +709,7 @@ def _incremental(
         total = cache.subject_count()
         if len(affected) > FULL_FRACTION * max(total, 1):
             db.execute("ROLLBACK")
-            return _full(cache, data_dir, onto_path, shp_path, query_dir, found,
-                         f"the change reaches {len(affected):,} of {total:,} nodes")
+            return full(f"the change reaches {len(affected):,} of {total:,} nodes")
 
         # Consistency groups with a re-checked member are recomputed whole.
         keys_before: dict[str, list[str]] = cache.meta("keys") or {}
@@ -637,24 +720,11 @@ def _incremental(
         keys_now.update(consistency_keys(first, (URIRef(n) for n in affected)))
         groups = {k for n in affected for k in keys_before.get(n, []) + keys_now.get(n, [])}
         members = {n for n, ks in keys_now.items() if groups.intersection(ks)}
-        context_nodes = cache.closure(affected | members | explained, DEPTH)
-        context = cache.graph(context_nodes, cache.typed(affected, INBOUND_TYPES))
-        shapes = store.parse_turtle(shp_path)
-
-        fresh: list[Finding] = []
+        fresh, _ = recheck.node_findings(
+            cache, affected, data_dir, ontology, store.parse_turtle(shp_path)
+        )
+        fresh += recheck.group_findings(cache, groups, members, keys_now, explained, ontology)
         focus = affected
-
-        def mine(findings: Iterable[Finding]) -> list[Finding]:
-            return [f for f in findings if f.focus in focus]
-
-        fresh += mine(checks.shapes_layer(context, ontology, shapes))
-        fresh += mine(anchoring.check(context, data_dir))
-        fresh += mine(arithmetic.check(context))
-        fresh += [
-            f for f in consistency.check(_group_graph(cache, members, explained) + ontology)
-            if groups.intersection(keys_now.get(f.focus, []))
-        ]
-        fresh = [_with_file_cached(cache, f) for f in fresh]
 
         kept = [
             f for f in cached
@@ -692,7 +762,7 @@ def _incremental(
         raise
     return Outcome(result, "incremental",
                    changed=sorted(changed) + [f"sources/{name}" for name in changed_sources],
-                   rechecked=len(focus), context=len(context))
+                   rechecked=len(focus))
 
 
 def _group_graph(cache: Cache, members: set[str], explained: set[str]) -> Graph:

@@ -155,9 +155,45 @@ child includes the memory of this (large) process, which the child shares until 
 command."""
 
 
+def session_rss_kb(session: int) -> float:
+    """The resident memory of every process in ``session``, together (kB): a command that starts
+    worker processes uses the memory of all of them at once."""
+    page_kb = os.sysconf("SC_PAGE_SIZE") / 1024
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(encoding="ascii", errors="replace").rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[3]) == session:  # state ppid pgrp session ... rss is the 22nd after ")"
+            total += int(fields[21]) * page_kb
+    return total
+
+
+class TreeMemory:
+    """Samples :func:`session_rss_kb` every 50 ms while a command runs; keeps the highest."""
+
+    def __init__(self, session: int) -> None:
+        self.session = session
+        self.peak_kb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak_kb = max(self.peak_kb, session_rss_kb(self.session))
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_kb
+
+
 def run_process(cmd: list[str], env: dict[str, str], timeout: float) -> Sample:
-    """Start ``cmd``, wait for it, and return its wall time and peak memory (maximum resident
-    set size, from GNU time when present, else ``wait4``)."""
+    """Start ``cmd``, wait for it, and return its wall time and peak memory: the larger of the
+    maximum resident set size of its largest process (GNU time when present, else ``wait4``) and
+    the most that all its processes held at once (sampled, for commands with worker processes)."""
     report = None
     if GNU_TIME:
         handle, name = tempfile.mkstemp(suffix=".time")
@@ -176,10 +212,12 @@ def run_process(cmd: list[str], env: dict[str, str], timeout: float) -> Sample:
 
     timer = threading.Timer(timeout, stop)
     timer.start()
+    tree = TreeMemory(process.pid)  # start_new_session: the session is the command's pid
     try:
         _, status, usage = os.wait4(process.pid, 0)
     finally:
         timer.cancel()
+        tree_kb = tree.stop()
     seconds = time.perf_counter() - began
     process.returncode = os.waitstatus_to_exitcode(status)
     error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
@@ -189,6 +227,7 @@ def run_process(cmd: list[str], env: dict[str, str], timeout: float) -> Sample:
         report.unlink(missing_ok=True)
         if text and text[-1].isdigit():
             peak_kb = float(text[-1])
+    peak_kb = max(peak_kb, tree_kb)
     if process.returncode not in (0, 1) and not timed_out.is_set():
         raise RuntimeError(f"{' '.join(cmd)} failed ({process.returncode}):\n{error[-2000:]}")
     return Sample(seconds, peak_kb / 1024, process.returncode, timed_out.is_set())
@@ -388,7 +427,9 @@ class Bench:
             },
         }
 
-        # 5. validation: full, then after one article changed (edited, then changed back)
+        # 5. validation: full, then after one article changed (edited, then changed back). The
+        # edit misquotes a span, so a run after it must fail (exit 1, an anchoring error) and a
+        # run after changing it back must pass (exit 0): anything else means a wrong result.
         self.measure(label, {
             "validate_full": [*self.cyberflag, "validate", "--full", "--format", "json",
                               *data_args],
@@ -406,6 +447,12 @@ class Bench:
             samples.samples.append(sample)
             self.log(f"{label} validate after one change: {sample.seconds:.2f} s, "
                      f"{sample.peak_mb:.0f} MB, exit {sample.code}")
+            expected = 1 if attempt % 2 == 0 else 0
+            if sample.code != expected and not sample.timed_out:
+                raise RuntimeError(
+                    f"{label}: validate after {'the edit' if expected else 'changing back'} "
+                    f"exited {sample.code}, not {expected}"
+                )
         edited.write_text(original, encoding="utf-8")
         results["validate_incremental"] = {
             "median_s": samples.median, "peak_mb": samples.peak_mb,

@@ -4,11 +4,12 @@ This is the only module that imports pySHACL, and it does so inside :func:`valid
 importing this module (or the command line that wraps it) does not load pySHACL: the query
 commands never pay for its start-up.
 
-What is validated is the union of the data and the ontology, built here on a copy (the caller's
-graph is never touched). Not pySHACL's ``ont_graph``: that copies only RDFS/OWL axioms into the data
-graph, and the shapes also need the ontology's SKOS individuals (the members of the closed schemes
-``cf:Comparators``, ``cf:StatementKinds``, ...). A side effect worth having: the ontology's own
-concepts are checked by the same shapes as the data's.
+What is validated is the union of the data and the ontology, made in place (the ontology's triples
+are added to the caller's graph and removed again afterwards, see :func:`validate_graph`). Not
+pySHACL's ``ont_graph``: that copies only RDFS/OWL axioms into the data graph, and the shapes also
+need the ontology's SKOS individuals (the members of the closed schemes ``cf:Comparators``,
+``cf:StatementKinds``, ...). A side effect worth having: the ontology's own concepts are checked by
+the same shapes as the data's.
 
 Why ``inference="none"``:
 
@@ -23,11 +24,12 @@ Why ``inference="none"``:
 ``advanced`` stays off: the shapes use SHACL Core plus SHACL-SPARQL constraints (``sh:sparql``),
 which pySHACL runs without the SHACL Advanced Features.
 
-Speed: pySHACL runs a SPARQL constraint once per focus node, passing the same query text each time
-with ``$this`` in ``initBindings``, and rdflib parses the text anew on every call. Parsing was three
-quarters of the run time on the test graph and grows with the number of spans, so while a validation
-runs, :func:`_prepared_queries` caches the parsed and translated query per text (rdflib's prepared
-queries are meant to be reused with different bindings).
+Speed: pySHACL runs a SPARQL constraint once per focus node. The constraints
+:mod:`cyberflag.shacl_sparql` can batch run there instead, once each, and pySHACL gets the shapes
+without them. For any it leaves to pySHACL, which passes the same query text each time with
+``$this`` in ``initBindings`` and has rdflib parse it anew on every call, :func:`_prepared_queries`
+caches the parsed and translated query per text while a validation runs (rdflib's prepared queries
+are meant to be reused with different bindings).
 """
 
 from __future__ import annotations
@@ -239,11 +241,11 @@ def validate_graph(
 
     The union of data and ontology is made in place, not on a copy: the ontology's triples that
     ``data`` lacks are added to it and removed again (in a ``finally``), so that afterwards ``data``
-    holds exactly the triples it held before. A copy of a million-triple graph costs about 1.7 GB
-    and 10 s; adding and removing the ontology's few hundred triples, nothing measurable. (A
-    read-only aggregate of the two graphs would avoid even that, but every rdflib pattern lookup
-    through it goes through two stores and merges, and pySHACL's are most of its time.) Not
-    thread-safe: nothing else may read ``data`` while it is being validated.
+    holds exactly the triples it held before. A copy of a million-triple graph costs about 1.7 GB;
+    adding and removing the ontology's few hundred triples, nothing measurable. (A
+    ``ReadOnlyGraphAggregate`` of the two measured as fast at 100,000 triples, but pySHACL treats
+    it as a multigraph, setting ``default_union`` on it, and it yields a triple the data shares with
+    the ontology twice.) Not thread-safe: nothing else may read ``data`` while it is validated.
     """
     from pyshacl import validate  # deliberately local: see the module docstring
 

@@ -115,11 +115,14 @@ def syntax_layer(
     return data, ontology, findings
 
 
-def shapes_layer(data: Graph, ontology: Graph, shapes: Graph | None) -> list[Finding]:
-    """pySHACL over the data with the ontology; each result as a finding."""
+def shapes_layer(
+    data: Graph, ontology: Graph, shapes: Graph | None, only: Iterable[str] | None = None
+) -> list[Finding]:
+    """pySHACL over the data with the ontology; each result as a finding. ``only``: the findings
+    of these nodes only (see :func:`cyberflag.validate.validate_graph`)."""
     from cyberflag import validate  # pySHACL is slow to import: only here
 
-    report = validate.validate_graph(data, ontology=ontology, shapes=shapes)
+    report = validate.validate_graph(data, ontology=ontology, shapes=shapes, only=only)
     findings = [
         Finding(
             "shapes",

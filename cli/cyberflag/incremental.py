@@ -306,6 +306,13 @@ class Cache:
     def graph(self, subjects: Iterable[str], inbound: Iterable[str]) -> Graph:
         """The triples of ``subjects``, and every triple whose object is one of ``inbound``."""
         graph = Graph()
+        graph.addN((s, p, o, graph) for s, p, o in self.triples(subjects, inbound))
+        return graph
+
+    def triples(
+        self, subjects: Iterable[str], inbound: Iterable[str]
+    ) -> Iterator[tuple[URIRef, URIRef, URIRef | Literal]]:
+        """As :meth:`graph`, one triple at a time (a triple may come twice)."""
         for column, nodes in (("s", subjects), ("o", inbound)):
             extra = " AND literal = 0" if column == "o" else ""
             for batch in _chunks(nodes):
@@ -316,8 +323,7 @@ class Cache:
                     batch,
                 )
                 for s, p, o, literal, dt, lang in rows:
-                    graph.add((URIRef(s), URIRef(p), _term(o, literal, dt, lang)))
-        return graph
+                    yield URIRef(s), URIRef(p), _term(o, literal, dt, lang)
 
     def nodes_of_type(self, type_iri: str) -> set[str]:
         return {
@@ -774,10 +780,11 @@ def _group_graph(cache: Cache, members: set[str], explained: set[str]) -> Graph:
     grouped = {QB.Observation, CF.Statement, ORG.Membership}
     kept = {URIRef(n) for n in members}
     graph = Graph()
-    for triple in cache.graph(cache.closure(members | explained, DEPTH), ()):
-        if triple[1] == RDF.type and triple[2] in grouped and triple[0] not in kept:
-            continue
-        graph.add(triple)
+    graph.addN(
+        (s, p, o, graph)
+        for s, p, o in cache.triples(cache.closure(members | explained, DEPTH), ())
+        if not (p == RDF.type and o in grouped and s not in kept)
+    )
     return graph
 
 

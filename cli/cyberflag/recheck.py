@@ -157,7 +157,7 @@ def node_findings(
 
     focus = set(nodes)
     context = cache.graph(cache.closure(focus, DEPTH), cache.typed(focus, INBOUND_TYPES))
-    found = checks.shapes_layer(context, ontology, shapes)
+    found = checks.shapes_layer(context, ontology, shapes, only=focus)
     found += anchoring.check(context, data_dir)
     found += arithmetic.check(context)
     mine = [_with_file_cached(cache, f) for f in found if f.focus in focus]
@@ -176,7 +176,8 @@ def group_findings(
     from cyberflag import consistency
 
     wanted = set(groups)
-    graph = _group_graph(cache, set(members), explained) + ontology
+    graph = _group_graph(cache, set(members), explained)
+    graph.addN((s, p, o, graph) for s, p, o in ontology)
     return [
         _with_file_cached(cache, f)
         for f in consistency.check(graph)

@@ -20,7 +20,6 @@ SQLite connection and rdflib's caches is not safe.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
@@ -61,11 +60,6 @@ CHUNKS_PER_JOB = 4
 
 MIN_CHUNK_TRIPLES = 5_000
 """Below this a chunk costs more in set-up than it saves."""
-
-GC_THRESHOLD = (100_000, 50, 100)
-"""The cyclic garbage collector's thresholds while chunks are checked. pySHACL allocates
-millions of short-lived objects, and with Python's default (700 allocations) the collector keeps
-scanning the chunk's graph, which is alive throughout: measured, 10-13% of a chunk's time."""
 
 
 def jobs(requested: int | None = None) -> int:
@@ -209,8 +203,6 @@ _worker: dict[str, Any] = {}
 
 
 def _start(setting: Setting) -> None:
-    _worker["gc"] = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLD)
     _worker["setting"] = setting
     _worker["cache"] = Cache(setting.cache)
     _worker["ontology"] = store.parse_turtle(setting.ontology)
@@ -296,9 +288,8 @@ class Pool:
     def __exit__(self, *exc: object) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
-        else:  # checked in this process: leave it as it was
+        else:
             _worker.pop("cache").close()
-            gc.set_threshold(*_worker["gc"])
             _worker.clear()
 
     def read(self, sources: list[Source]) -> Iterator[FileRead]:

@@ -492,6 +492,19 @@ def _file_info(
     }
 
 
+def read_source(
+    source: index.Source, sha: str, declared: set[URIRef]
+) -> tuple[Graph | None, dict[str, Any]]:
+    """One data file parsed and checked on its own (syntax, vocabulary): its graph (``None`` when
+    it does not parse) and what the cache keeps about it."""
+    from cyberflag import vocabulary
+
+    name = source.key.split("/", 1)[1]
+    graph, syntax = checks.parse_file(source.path, name)
+    vocab = vocabulary.check_graph(graph, declared, name) if graph is not None else []
+    return graph, _file_info(source, sha, graph, [syntax] if syntax else [], vocab)
+
+
 def _full(
     cache: Cache,
     data_dir: Path,
@@ -553,8 +566,8 @@ def _full(
         for found_here in pool.groups(recheck.group_chunks(keys, workers, chunk), keys, explained):
             findings.update(found_here)
     query_count, query_errors = checks.query_findings(query_dir)
-    result = _assemble(cache, data_dir, sorted(findings), set(), set(), [], query_count,
-                       query_errors, cache.files())
+    result = _assemble(cache, data_dir, sorted(findings), query_count, query_errors,
+                       cache.files())
     db.execute("BEGIN IMMEDIATE")
     cache.set_meta("keys", keys)
     cache.set_meta("findings", [_finding_json(f) for f in result.findings])
@@ -661,7 +674,7 @@ def _incremental(
                                   "mtime": present[name].mtime_ns})
         cache.db.execute("COMMIT")
         query_count, query_errors = checks.query_findings(query_dir)
-        result = _assemble(cache, data_dir, cached, set(), set(), [], query_count, query_errors,
+        result = _assemble(cache, data_dir, cached, query_count, query_errors,
                            known)
         return Outcome(result, "reused")
 
@@ -673,12 +686,11 @@ def _incremental(
     for name, sha in changed.items():
         if sha is None:
             continue
-        graph, syntax = checks.parse_file(present[name].path, name)
-        if graph is not None and _has_bnodes(graph):
+        graph, info = read_source(present[name], sha, declared)
+        if info["bnodes"]:
             return full(f"{name} has blank nodes")
-        vocab = vocabulary.check_graph(graph, declared, name) if graph is not None else []
         new_graphs[name] = graph
-        new_infos[name] = _file_info(present[name], sha, graph, [syntax] if syntax else [], vocab)
+        new_infos[name] = info
 
     # What the change touches: subjects and objects before and after.
     subjects: set[str] = set()
@@ -759,7 +771,7 @@ def _incremental(
         cache.set_meta("sources", sources_now)
         query_count, query_errors = checks.query_findings(query_dir)
         files_now = cache.files()
-        result = _assemble(cache, data_dir, kept + fresh, focus, groups, changed_sources,
+        result = _assemble(cache, data_dir, kept + fresh,
                            query_count, query_errors, files_now)
         cache.set_meta("findings", [_finding_json(f) for f in result.findings])
         db.execute("COMMIT")
@@ -815,9 +827,6 @@ def _assemble(
     cache: Cache,
     data_dir: Path,
     findings: list[Finding],
-    focus: set[str],
-    groups: set[str],
-    changed_sources: list[str],
     query_count: int,
     query_errors: list[Finding],
     files: dict[str, dict[str, Any]],
@@ -878,4 +887,6 @@ def _assemble(
     return checks.CheckRun(LAYERS, sort_findings(out), files=parsed)
 
 
-__all__ = ["DEPTH", "FORMAT", "Cache", "Outcome", "cache_path", "consistency_keys", "run"]
+__all__ = [
+    "DEPTH", "FORMAT", "Cache", "Outcome", "cache_path", "consistency_keys", "read_source", "run",
+]

@@ -37,7 +37,6 @@ from cyberflag.incremental import (
     DEPTH,
     INBOUND_TYPES,
     Cache,
-    _file_info,
     _finding,
     _finding_json,
     _group_graph,
@@ -45,6 +44,7 @@ from cyberflag.incremental import (
     _sha,
     _with_file_cached,
     consistency_keys,
+    read_source,
 )
 from cyberflag.index import Source
 
@@ -214,13 +214,10 @@ FileRead = tuple[str, dict[str, Any], list[tuple[Any, ...]]]
 
 
 def read_file(source: Source, declared: set[URIRef]) -> FileRead:
-    """One data file parsed and checked on its own (syntax, vocabulary), as the cache keeps it."""
-    from cyberflag import vocabulary
-
+    """One data file as :func:`cyberflag.incremental.read_source` reads it, with its triples as
+    cache rows (what a worker sends back)."""
     name = source.key.split("/", 1)[1]
-    graph, syntax = checks.parse_file(source.path, name)
-    vocab = vocabulary.check_graph(graph, declared, name) if graph is not None else []
-    info = _file_info(source, _sha(source.path), graph, [syntax] if syntax else [], vocab)
+    graph, info = read_source(source, _sha(source.path), declared)
     rows = [_row(name, s, p, o) for s, p, o in graph] if graph is not None else []
     return name, info, rows
 

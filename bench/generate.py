@@ -644,6 +644,8 @@ def article_graph(corpus: Corpus, art: Article) -> Graph:
         g.add((r, RDF.type, CF.Report))
         g.add((r, OA.hasBody, body))
         g.add((r, OA.hasTarget, span_iri(report.span)))
+        _, start, end = report.span
+        g.add((r, CF.reportedWords, Literal(art.spans[(start, end)])))
         if report.verb is not None:
             g.add((r, CF.reportingVerb, Literal(report.verb)))
         if report.as_written is not None:
@@ -667,8 +669,8 @@ def entities_graph(corpus: Corpus) -> Graph:
     g = Graph()
 
     def labelled(node: URIRef) -> None:
+        # The name as written is the prefLabel; an altLabel equal to it breaks editorial rule 14.
         g.add((node, SKOS.prefLabel, Literal(corpus.names[node])))
-        g.add((node, SKOS.altLabel, Literal(corpus.names[node])))
 
     for person in corpus.people:
         g.add((person, RDF.type, SCHEMA.Person))

@@ -278,7 +278,7 @@ def test_bad_headers(tmp_path: Path, header: str, message: str) -> None:
 def test_header_parse_full() -> None:
     query = queries.load("who-said-what")
     kind = query.param("kind")
-    assert kind.enum == ("direct", "partial", "reported")
+    assert kind.enum == ("direct", "partial", "reported", "headline", "publication")
     assert kind.multiple
     assert not kind.required
     assert query.param("since").type == "date"

@@ -6,6 +6,7 @@ by mistake, and asserts the exact finding that must come out of it; the untouche
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -13,8 +14,17 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from cyberflag import anchoring, arithmetic, consistency, resources, store, vocabulary
+from cyberflag import (
+    anchoring,
+    arithmetic,
+    consistency,
+    quotations,
+    resources,
+    store,
+    vocabulary,
+)
 from cyberflag.findings import ERROR, EXPLAINED, INFO, WARNING, Finding
+from cyberflag.namespaces import SCHEMA
 
 ID = "https://w3id.org/cyberflag/id/"
 A0 = "articles/council-leaders-warn-online-child-abuse.ttl"
@@ -62,7 +72,8 @@ def test_misquoted_word_is_reported_with_the_closest_passage(data: Path) -> None
         'oa:exact "These figures confirm our fears that the online world is playing',
         'oa:exact "These figures confirm our fears that the online word is playing',
     )
-    (finding,) = errors(anchoring.check(union(data), data))
+    # the span is wrong, and so the report's words no longer match it: the span is named
+    (finding,) = [f for f in errors(anchoring.check(union(data), data)) if "/span/" in f.focus]
     assert finding.message == "quote does not occur in the source text"
     assert finding.focus.startswith(ID + "span/council-leaders-warn-online-child-abuse/")
     assert any(
@@ -82,9 +93,11 @@ def test_offset_off_by_one_names_the_right_offsets(data: Path) -> None:
         '    oa:end "2010"^^xsd:nonNegativeInteger ;\n'
         '    oa:start "1884"^^xsd:nonNegativeInteger .',
     )
-    (finding,) = errors(anchoring.check(union(data), data))
+    (finding, *rule_1) = errors(anchoring.check(union(data), data))
     assert finding.focus == span
     assert finding.message == "offsets do not match the quote; it occurs at 1883-2009"
+    # the shifted span no longer starts at its opening quotation mark either
+    assert [f.message.split(" must ")[0] for f in rule_1] == ["a direct quote's segment"]
 
 
 def test_quote_in_boilerplate_is_rejected(data: Path) -> None:
@@ -103,7 +116,87 @@ def test_quote_in_boilerplate_is_rejected(data: Path) -> None:
 <{span[1:-1]}/p> a oa:TextPositionSelector ; oa:start {start} ; oa:end {end} .
 """)
     (finding,) = errors(anchoring.check(union(data), data))
-    assert finding.message == "quote lies outside the article body (27-2377), in site boilerplate"
+    assert finding.message == (
+        "quote lies outside the article body (27-2377), in site boilerplate (only "
+        "cf:publisherEvidence may point there, rule 12)"
+    )
+
+
+def test_publisher_evidence_may_lie_in_furniture_and_nothing_else(data: Path) -> None:
+    # Rule 12: the copyright line is evidence of who published the page; as a date's
+    # evidence it is boilerplate and rejected.
+    span = ID + "span/npcc-spike-in-cyber-child-sex-abuse/2782-2818"
+    assert errors(anchoring.check(union(data), data)) == []
+    with (data / A2).open("a", encoding="utf-8") as f:
+        f.write(f"\n<{ID}article/npcc-spike-in-cyber-child-sex-abuse> cf:dateEvidence <{span}> .\n")
+    (finding,) = errors(anchoring.check(union(data), data))
+    assert finding.focus == span
+    assert finding.message.startswith("quote lies outside the article body (0-2766)")
+    assert "only cf:publisherEvidence may point there, rule 12" in finding.message
+
+
+def test_reported_words_must_be_the_spans_words(data: Path) -> None:
+    edit(
+        data,
+        A0,
+        'cf:reportedWords "These figures confirm our fears that the online world',
+        'cf:reportedWords "These figures confirm our fears that the online word',
+    )
+    (finding,) = errors(anchoring.check(union(data), data))
+    assert finding.focus.endswith("/report/council-leaders-warn-online-child-abuse")
+    assert finding.message.startswith("cf:reportedWords differ from the report's spans")
+
+
+SPIKE = (resources.data_dir() / "sources" / "npcc-spike-in-cyber-child-sex-abuse.txt").read_text(
+    encoding="utf-8"
+)
+
+
+def _segment(text: str, words: str) -> tuple[str, int, int]:
+    start = text.index(words)
+    return (f"span/{start}", start, start + len(words))
+
+
+def test_direct_quote_cut_inside_one_pair_of_marks() -> None:
+    # Rule 1: Wanless's "…this issue. We are calling on them…" is one quoted stretch; cutting it
+    # at the full stop leaves "them" without its referent.
+    whole = _segment(SPIKE, "Today’s worrying data leaves the next government with no choice but "
+                     "to urgently address this issue. We are calling on them to force internet "
+                     "companies and social media sites to adhere to rules that keep their young "
+                     "users safe.")
+    cut = _segment(SPIKE, "Today’s worrying data leaves the next government with no choice but "
+                   "to urgently address this issue.")
+    assert list(quotations.stretch_problems(SPIKE, [whole])) == []
+    ((span, problem),) = quotations.stretch_problems(SPIKE, [cut])
+    assert span == cut[0]
+    assert problem.startswith("a direct quote's segment must end at its closing quotation mark")
+    assert "it ends before ' We are call', inside the quotation" in problem
+
+
+def test_quotation_running_on_belongs_to_one_report() -> None:
+    # Bailey's three stretches, each opened without the previous being closed: one report.
+    stretches = [
+        _segment(SPIKE, "This can’t be left to chance."),
+        _segment(SPIKE, "I know from my own force that we are engaging with schools more than "
+                 "ever to educate and raise awareness of both the different forms of abuse and "
+                 "how to get support."),
+        _segment(SPIKE, "It is clear from the increase in the number of reports we are receiving "
+                 "how vital this work is."),
+    ]
+    assert list(quotations.stretch_problems(SPIKE, stretches)) == []
+    problems = list(quotations.stretch_problems(SPIKE, stretches[:1]))
+    assert [span for span, _ in problems] == [stretches[0][0]]
+    assert "its next stretch must be a segment of the same report" in problems[0][1]
+    late = _segment(SPIKE, "can’t be left to chance.")
+    ((_, problem),) = quotations.stretch_problems(SPIKE, [late, *stretches[1:]])
+    assert problem.startswith("a direct quote's segment must start just after an opening")
+
+
+def test_partial_quote_that_cuts_a_quoted_stretch() -> None:
+    assert not quotations.unbalanced("the figures “highlight the importance” of building")
+    assert not quotations.unbalanced("the figures “highlight the importance”")
+    assert quotations.unbalanced("the figures “highlight the")
+    assert quotations.unbalanced('a "thousand eyes')
 
 
 def test_changed_source_file_breaks_its_hash(data: Path) -> None:
@@ -124,6 +217,13 @@ def test_shipped_figures_add_up() -> None:
     assert rise.message == "PercentageChange: stated value agrees with its parts"
     assert rise.detail[0] == "working: (5,653 − 3,903) / 3,903 × 100 = 44.84"
     assert by_focus["difference-2016-17"].detail[0].endswith("= 1,750")
+    # "an average of 15" (cf:AverageOf, rule 8) is checked as the press rounds a plain figure
+    average = by_focus["daily-average-2016-17"]
+    assert average.message == "DailyAverage: stated value agrees with its parts"
+    assert average.detail == (
+        "working: 5,653 / 365 days (2016-04-01 to 2017-03-31) = 15.49",
+        "stated 15 accepts 14.50 up to 16 (rounded or truncated)",
+    )
     assert "not checkable" in by_focus["cumulative-total-2015-16-to-2019-20"].message
     assert (
         "cover 1097 of the period's 1827 days"
@@ -205,10 +305,18 @@ def test_unexplained_conflict_is_a_warning(data: Path) -> None:
 
 
 def test_same_words_given_to_two_speakers(data: Path) -> None:
+    # Simon Bailey's quotation (three stretches, one statement) given to Peter Wanless as well,
+    # with straight apostrophes: typography does not hide the copy.
+    (text,) = [
+        str(words)
+        for statement, words in union(data).subject_objects(SCHEMA.text)
+        if str(words).startswith("This can’t be left to chance.")
+    ]
+    copy = json.dumps(text.replace("’", "'"), ensure_ascii=False)
     with (data / A2).open("a", encoding="utf-8") as f:
         f.write(
             f"\n<{ID}statement/copy> a cf:Statement ; cf:speaker <{ID}person/peter-wanless> ;"
-            f' schema:text "This can\'t be left to chance" .\n'
+            f" schema:text {copy} .\n"
         )
     warnings = [f for f in consistency.check(union(data)) if f.severity == WARNING]
     assert [f.message for f in warnings] == ["the same words are attributed to different speakers"]

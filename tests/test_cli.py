@@ -102,7 +102,10 @@ def test_stats_json(runner: CliRunner, fixture_data: Path) -> None:
         "direct_quote": 1,
         "partial_quote": 0,
         "reported_speech": 1,
+        "headline_claim": 0,
+        "publication_claim": 0,
     }
+    assert stats["external_facts"] == 0
     assert stats["triples"]["data"] == len(load(fixture_data).data_union())
     assert stats["triples"]["with_ontology"] == len(load(fixture_data).union())
 

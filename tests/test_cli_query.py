@@ -39,11 +39,11 @@ HOSTILE = [
 BAILEY_TEXTS = [
     "the figures “highlight the importance” of building resilience in young people and educating "
     "them about sexual relationships",
-    "This can’t be left to chance.",
-    "I know from my own force that we are engaging with schools more than ever to educate and "
-    "raise awareness of both the different forms of abuse and how to get support.",
-    "It is clear from the increase in the number of reports we are receiving how vital this work "
-    "is.",
+    # one quotation in three stretches, each opened without the last being closed (rule 1)
+    "This can’t be left to chance. … I know from my own force that we are engaging with schools "
+    "more than ever to educate and raise awareness of both the different forms of abuse and how to "
+    "get support. … It is clear from the increase in the number of reports we are receiving how "
+    "vital this work is.",
 ]
 BAILEY_ROLE = (
     "Chief Constable, unnamed police force (‘my own force’); "
@@ -160,8 +160,9 @@ def test_queries_json(runner: CliRunner) -> None:
         "required": False,
         "multiple": True,
         "default": None,
-        "allowed": ["direct", "partial", "reported"],
-        "description": "How the article conveys the words.",
+        "allowed": ["direct", "partial", "reported", "headline", "publication"],
+        "description": "How the article conveys the words: a direct or partial quote, reported "
+        "speech, a headline's claim or the publication's own claim.",
     }
     repeated = next(q for q in listing if q["name"] == "repeated-statements")
     assert repeated["parameters"][0]["default"] == ["2"]
@@ -271,10 +272,12 @@ def test_query_csv_and_tsv_are_sparql_formats(runner: CliRunner) -> None:
 def test_query_jsonl(runner: CliRunner) -> None:
     out = ok(run(runner, "query", "who-said-what", "-p", "person", "Bailey", "--format", "jsonl"))
     rows = [json.loads(line) for line in out.splitlines()]
-    assert len(rows) == 4
+    assert len(rows) == 2
     assert {r["speakerName"] for r in rows} == {"Simon Bailey"}
     assert rows[0]["position"] == 1218  # xsd:integer as a number
-    assert rows[2]["verb"] is None  # unbound: null
+    assert rows[0]["headlineClaim"] is False  # xsd:boolean as a boolean
+    out = ok(run(runner, "query", "who-said-what", "-p", "kind", "headline", "--format", "jsonl"))
+    assert json.loads(out.splitlines()[0])["verb"] is None  # unbound: null
 
 
 def test_query_table_is_default_and_wraps(runner: CliRunner) -> None:
@@ -337,7 +340,7 @@ def test_query_output_file(runner: CliRunner, tmp_path: Path) -> None:
     assert ok(result) == ""
     written = target.read_bytes().decode("utf-8")
     assert written.endswith("\r\n")
-    assert len(written.splitlines()) == 5
+    assert len(written.splitlines()) == 3
     assert written == run(
         runner, "query", "who-said-what", "-p", "person", "Bailey", "--format", "csv"
     ).stdout_bytes.decode("utf-8")
@@ -593,18 +596,18 @@ def test_who_said_bailey_table(runner: CliRunner) -> None:
     lines = out.splitlines()
     header = lines[0]
     assert re.split(r"  +", header) == [
-        "date", "speaker and role", "kind", "statement", "reported in",
+        "date", "speaker, role", "kind", "verb", "words", "reported in",
     ]
     rows = [line for line in lines[2:] if line.startswith("2017-06-01")]
-    assert len(rows) == 4
-    kind = slice(header.index("kind"), header.index("statement"))
-    assert [row[kind].strip() for row in rows] == ["partial", "direct", "direct", "direct"]
-    statement = slice(header.index("statement"), header.index("reported in"))
-    assert [row[statement].strip() for row in rows] == BAILEY_TEXTS
+    assert len(rows) == 2
+    kind = slice(header.index("kind"), header.index("verb"))
+    assert [row[kind].strip() for row in rows] == ["partial", "direct"]
+    verb = slice(header.index("verb"), header.index("words"))
+    assert [row[verb].strip() for row in rows] == ["said", "told"]
+    words = slice(header.index("words"), header.index("reported in"))
+    assert [row[words].strip() for row in rows] == BAILEY_TEXTS
     assert rows[0].startswith("2017-06-01  Simon Bailey")
     assert "NPCC: Spike in cyber child sex abuse ‘shows how vital raising awareness is’" in rows[0]
-    for text in BAILEY_TEXTS:
-        assert text in out
     assert BAILEY_ROLE in out
     assert "Police Professional" in out
 
@@ -619,11 +622,11 @@ def test_who_said_bailey_wraps_to_the_width(runner: CliRunner) -> None:
         left, right = lines[0].index(start), lines[0].index(end)
         return " ".join(" ".join(line[left:right] for line in lines[2:]).split())
 
-    assert column("speaker and role", "kind") == "Simon Bailey " + BAILEY_ROLE
-    assert column("statement", "reported in") == " ".join(BAILEY_TEXTS)
+    assert column("speaker, role", "kind") == "Simon Bailey " + BAILEY_ROLE
+    assert column("words", "reported in") == " ".join(BAILEY_TEXTS)
     assert column("reported in", "reported in") == ""
     assert " ".join(" ".join(line[lines[0].index("reported in"):] for line in lines).split()) == (
-        "reported in ---------------- NPCC: Spike in cyber child sex abuse ‘shows how vital "
+        "reported in --------------- NPCC: Spike in cyber child sex abuse ‘shows how vital "
         "raising awareness is’ Police Professional"
     )
     assert ok(run(runner, "who-said", "--person", "Bailey", env={"COLUMNS": "120"})) == ok(
@@ -638,13 +641,17 @@ def test_who_said_bailey_json_has_every_column(runner: CliRunner) -> None:
     out = ok(run(runner, "who-said", "--person", "Bailey", "--format", "json"))
     document = json.loads(out)
     assert document["head"]["vars"] == [
-        "date", "earliest", "latest", "datePrecision", "speaker", "speakerName", "roles", "kind",
-        "verb", "text", "statement", "article", "headline", "publisher", "publisherName",
-        "position", "report", "articleCount",
+        "date", "earliest", "latest", "datePrecision", "dateInferred", "speaker", "speakerName",
+        "roles", "attributionInferred", "attributionReasoning", "kind", "headlineClaim", "verb",
+        "text", "campaign", "campaignLabel", "statement", "article", "headline", "publisher",
+        "publisherName", "position", "report", "articleCount",
     ]
     rows = bindings(out)
     assert [r["text"] for r in rows] == BAILEY_TEXTS
-    assert [r["kind"] for r in rows] == ["partial", "direct", "direct", "direct"]
+    assert [r["kind"] for r in rows] == ["partial", "direct"]
+    assert {r["headlineClaim"] for r in rows} == {"false"}
+    assert {r["attributionInferred"] for r in rows} == {"false"}
+    assert {r["dateInferred"] for r in rows} == {"false"}
     assert {r["date"] for r in rows} == {"2017-06-01"}
     assert {r["roles"] for r in rows} == {BAILEY_ROLE}
     assert {r["speaker"] for r in rows} == {"https://w3id.org/cyberflag/id/person/simon-bailey"}
@@ -657,7 +664,9 @@ def test_who_said_finds_who_said_a_phrase(runner: CliRunner) -> None:
     assert len(rows) == 1
     row = rows[0]
     assert row["speakerName"] == "Roy Perry"
-    assert row["roles"] == "chair, LGA Children and Young People Board"
+    assert row["roles"] == (
+        "chair, LGA Children and Young People Board; councillor, Hampshire County Council"
+    )
     assert row["date"] == "2016-06-21"
     assert row["headline"] == "Council leaders warn that online child abuse is a ‘growing concern’"
     assert "“a thousand eyes and ears”" in row["text"]
@@ -699,15 +708,73 @@ def test_who_said_organisation_and_dates(runner: CliRunner) -> None:
 
 
 def test_who_said_inferred_dates_in_the_table(runner: CliRunner) -> None:
-    out = ok(run(runner, "who-said", "--since", "2020-01-01", "--width", "0"))
+    out = ok(run(runner, "who-said", "--since", "2019-06-01", "--width", "0"))
     dates = [line[:13].rstrip() for line in out.splitlines()[2:] if line[:13].strip()]
-    # an undated article whose inferred range reaches 2020 (open-ended or closed) is included
-    assert dates[:3] == ["2018-10-01", "or later", "(inferred)"]
-    assert "2020-08-01 to" in dates
-    assert dates[dates.index("2020-08-01 to") + 1 : dates.index("2020-08-01 to") + 3] == [
-        "2020-09-30", "(inferred)",
+    # the 2019 article is bounded by the ONS release and the ministers' terms (rule 9), the 2020
+    # one by the White Paper's publication day; both are shown as inferred ranges
+    assert dates[:3] == ["2019-01-24 to", "2019-07-24", "(inferred)"]
+    assert "2020-08-08 to" in dates
+    assert dates[dates.index("2020-08-08 to") + 1 : dates.index("2020-08-08 to") + 3] == [
+        "2020-09-07", "(inferred)",
     ]
     assert not any(d.startswith(("2016", "2017")) for d in dates)
+    # a bounded range no longer reaches the present
+    assert ok(run(runner, "who-said", "--since", "2021-01-01")) == "No statements match.\n"
+
+
+def test_who_said_shows_each_reports_own_words(runner: CliRunner) -> None:
+    # Roy Perry's remark as each 21 June 2016 article words it (rule 7)
+    rows = bindings(ok(run(runner, "who-said", "--contains", "long-term decline", "--format",
+                           "json")))
+    assert [(r["speakerName"], r["headline"]) for r in rows] == [
+        ("Roy Perry", "Thousands of sex offences against children ‘cyber-flagged’ by police")
+    ]
+    assert rows[0]["text"] == (
+        "the number of children dying due to homicide or assault has fallen by 69% in England "
+        "since 1985 and remains in long-term decline"
+    )
+    assert rows[0]["articleCount"] == "2"
+    for words in ("continuing to try", "don’t lose sight"):
+        (row,) = bindings(ok(run(runner, "who-said", "--contains", words, "--format", "json")))
+        assert row["speakerName"] == "Roy Perry"
+        assert words in row["text"]
+    both = bindings(ok(run(runner, "who-said", "--contains", "continuing to try", "--contains",
+                           "don’t lose sight", "--format", "json")))
+    assert len(both) == 2
+    table = ok(run(runner, "who-said", "--contains", "long-term decline", "--width", "0"))
+    assert "(also in 1 other article)" in table
+    # the verb is this report's own ("also said"), not the other article's ("added")
+    assert "also said" in table
+    assert "added" not in table
+
+
+def test_who_said_official_names_and_campaigns(runner: CliRunner) -> None:
+    rows = bindings(ok(run(runner, "who-said", "--organisation", "Local Government Association",
+                           "--format", "json")))
+    assert rows
+    assert {r["speakerName"] for r in rows} == {"Roy Perry"}
+    for option in ("--organisation", "--contains"):
+        rows = bindings(ok(run(runner, "who-said", option, "WildWestWeb", "--format", "json")))
+        assert rows
+        assert {r["campaignLabel"] for r in rows} == {"#WildWestWeb"}
+        assert {r["speakerName"] for r in rows} == {"NSPCC"}
+
+
+def test_who_said_marks_headlines_and_inferred_attributions(runner: CliRunner) -> None:
+    rows = bindings(ok(run(runner, "who-said", "--kind", "headline", "--format", "json")))
+    assert [(r["speakerName"], r["text"]) for r in rows] == [
+        ("PSE", "Council leaders warn that online child abuse is a ‘growing concern’"),
+        ("Police Professional",
+         "NPCC: Spike in cyber child sex abuse ‘shows how vital raising awareness is’"),
+    ]
+    assert {r["headlineClaim"] for r in rows} == {"true"}
+    (urged,) = bindings(ok(run(runner, "who-said", "--contains", "Forces are being urged",
+                               "--contains", "ensure officers understand", "--format", "json")))
+    assert urged["verb"] == "are being urged"
+    assert urged["attributionInferred"] == "true"
+    assert urged["attributionReasoning"].startswith("The sentence is passive")
+    table = ok(run(runner, "who-said", "--contains", "ensure officers understand", "--width", "0"))
+    assert "(attribution inferred)" in table
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "jsonl"])

@@ -207,8 +207,8 @@ def source_changed(data: Path) -> None:
 
 def entities_changed(data: Path) -> None:
     """A shared entity renamed: most of the graph may be affected."""
-    replace_once(data / "entities.ttl", 'skos:altLabel "Speaker 0001"',
-                 'skos:altLabel "Speaker 0001", "S. 0001"')
+    replace_once(data / "entities.ttl", 'skos:prefLabel "Speaker 0001"',
+                 'skos:prefLabel "Speaker 0001" ;\n    skos:altLabel "S. 0001"')
 
 
 EDITS: list[tuple[Callable[[Path], None], set[str]]] = [

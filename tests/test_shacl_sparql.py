@@ -39,8 +39,22 @@ SPARQL_SHAPES = frozenset(
         "NewsArticleBodyShape", "SpanIriShape", "SpanLengthShape", "SpanInBodyShape",
         "PartialQuoteShape", "QuotedFragmentShape", "ReportBacklinkShape",
         "ProperIntervalDatesShape", "InstantDateShape",
+        # the editorial rules (ontology/MODEL.md)
+        "AltLabelShape", "ComparatorWordsShape", "ExternalFactAssertedShape",
+        "ExternalFactBackingShape", "HeadlineReportShape", "MembershipDateBoundShape",
+        "OpenIntervalDatesShape", "PassiveAttributionShape", "PublicationSpeakerShape",
+        "RepeatedReportShape", "ReportVerbShape", "ReportWordsShape",
     )
 )
+
+
+def assert_engine(used: dict[str, str], engine: str, shapes: Graph) -> None:
+    """Every constraint ran on ``engine``, except that one comparing literals may go to rdflib
+    when Oxigraph's copy merged literals rdflib keeps apart (the designed fallback)."""
+    joins = {str(c.constraint) for c in shacl_sparql.batchable(shapes) if c.joins_literals}
+    assert used
+    for constraint, ran in used.items():
+        assert ran == engine or (ran == "rdflib" and constraint in joins), constraint
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -121,7 +135,7 @@ def assert_same(expected: ShaclReport, actual: ShaclReport) -> None:
 # --- which constraints are batched ----------------------------------------------------------------
 
 
-def test_all_nine_shipped_constraints_are_batched(shapes_graph: Graph) -> None:
+def test_all_shipped_constraints_are_batched(shapes_graph: Graph) -> None:
     batched = shacl_sparql.batchable(shapes_graph)
     assert {str(c.shape) for c in batched} == SPARQL_SHAPES
     assert {str(c.constraint) for c in batched} == {
@@ -129,8 +143,9 @@ def test_all_nine_shipped_constraints_are_batched(shapes_graph: Graph) -> None:
     }
     stripped = shacl_sparql.without(shapes_graph, batched)
     assert not list(stripped.objects(None, SH.sparql))
-    assert len(list(shapes_graph.objects(None, SH.sparql))) == 9  # the original is untouched
-    # The nine shapes check nothing else, so pySHACL need not even look for their focus nodes.
+    # the original is untouched
+    assert len(list(shapes_graph.objects(None, SH.sparql))) == len(SPARQL_SHAPES)
+    # These shapes check nothing else, so pySHACL need not even look for their focus nodes.
     assert not [s for s in SPARQL_SHAPES if (URIRef(s), SH.targetClass, None) in stripped]
 
 
@@ -365,7 +380,7 @@ def test_shipped_data_reports_as_pyshacl_does(
         pyshacl_report(graph, ontology_graph, shapes_graph),
         validate_graph(graph, ontology=ontology_graph, shapes=shapes_graph),
     )
-    assert set(engines_used.values()) == {engine}
+    assert_engine(engines_used, engine, shapes_graph)
     focus = sorted({str(s) for s in graph.subjects(RDF.type, URIRef(OA + "SpecificResource"))})[:5]
     assert_same(
         pyshacl_report(graph, ontology_graph, shapes_graph, focus=focus),
@@ -460,7 +475,7 @@ def test_broken_corpus_reports_as_pyshacl_does(
 ) -> None:
     actual = validate_graph(broken_corpus, ontology=ontology_graph, shapes=shapes_graph)
     assert_same(broken_corpus_expected, actual)
-    assert set(engines_used.values()) == {"oxigraph" if engine == "auto" else engine}
+    assert_engine(engines_used, "oxigraph" if engine == "auto" else engine, shapes_graph)
 
 
 @pytest.mark.parametrize("engine", ["auto"], indirect=True)

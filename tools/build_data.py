@@ -83,11 +83,13 @@ class Texts:
             self.text[s.slug] = t
             self.body[s.slug] = (start, end)
 
-    def find(self, slug: str, exact: str, n: int | None = None, after: str | None = None) -> int:
+    def find(self, slug: str, exact: str, n: int | None = None, after: str | None = None,
+             furniture: bool = False) -> int:
         """Offset of ``exact`` in the body of ``slug``; ``n`` picks the n-th (1-based) occurrence,
-        ``after`` the first occurrence after those words. Ambiguity is an error, not a guess."""
+        ``after`` the first occurrence after those words. Ambiguity is an error, not a guess.
+        ``furniture``: search the whole page instead (publisher evidence only, rule 12)."""
         t = self.text[slug]
-        b0, b1 = self.body[slug]
+        b0, b1 = (0, len(t)) if furniture else self.body[slug]
         lo = b0
         if after is not None:
             lo = self.find(slug, after) + len(after)
@@ -137,9 +139,14 @@ def iri(path: str) -> URIRef:
     return CFD[path]
 
 
-def span(slug: str, exact: str, n: int | None = None, after: str | None = None) -> URIRef:
+def span(slug: str, exact: str, n: int | None = None, after: str | None = None,
+         furniture: bool = False) -> URIRef:
     """Mint (once) the span of ``exact`` in article ``slug``; return its IRI."""
-    start = T.find(slug, exact, n, after)
+    return span_at(slug, T.find(slug, exact, n, after, furniture), exact)
+
+
+def span_at(slug: str, start: int, exact: str) -> URIRef:
+    """Mint (once) the span of ``exact`` at offset ``start`` of article ``slug``."""
     end = start + len(exact)
     assert T.text[slug][start:end] == exact
     s = iri(f"span/{slug}/{start}-{end}")
@@ -232,6 +239,10 @@ SCHEMES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
         ("legislation", "legislation and its timetable",
          "Publishing plans and passing online harms legislation by a date."),
         ("tough-regulation", "tough regulation of social networks", "Regulation of social networks."),
+        ("police-resources", "resources and training for police",
+         "Resources and training for police forces to tackle online abuse."),
+        ("grooming-detection", "detecting grooming",
+         "Steps by websites to detect grooming so that it can be disrupted early."),
     ]),
 }
 
@@ -274,7 +285,8 @@ def labelled(s: URIRef, pref: str, aliases: Iterable[str] = (), f: str = ENT) ->
     for a in aliases:
         if not in_some_body(a):
             raise SystemExit(f"alias not in any body: {a!r}")
-        OUT.add(f, s, SKOS.altLabel, Literal(a))
+        if a != pref:  # rule 14: an altLabel is another name, never the prefLabel again
+            OUT.add(f, s, SKOS.altLabel, Literal(a))
 
 
 def person(key: str, name: str, aliases: Iterable[str] = ()) -> URIRef:
@@ -341,6 +353,47 @@ def period(start: str, end: str, label: str) -> URIRef:
     return s
 
 
+def open_period(start: str, label: str) -> URIRef:
+    """A period the text opens and does not close ("since 1985"): a beginning, no end (rule 9)."""
+    s = iri(f"period/{start}_open")
+    OUT.add(ENT, s, RDF.type, TIME.Interval)
+    OUT.add(ENT, s, RDFS.label, Literal(label))
+    OUT.add(ENT, s, TIME.hasBeginning, instant(start))
+    OUT.add(ENT, s, CF.startDate, d(start))
+    return s
+
+
+CONSULTED = "2026-12-02"
+"""The day the curators read the public pages behind the external facts."""
+
+
+def webpage(key: str, title: str, url: str) -> URIRef:
+    """A public page an external fact comes from (rule 13)."""
+    s = iri(f"webpage/{key}")
+    OUT.add(ENT, s, RDF.type, SCHEMA.WebPage)
+    OUT.add(ENT, s, DCTERMS.title, Literal(title))
+    OUT.add(ENT, s, SCHEMA.url, Literal(url, datatype=XSD.anyURI))
+    OUT.add(ENT, s, CF.consulted, d(CONSULTED))
+    return s
+
+
+def external(key: str, subject: URIRef, predicate: URIRef, obj: URIRef | Literal, page: URIRef,
+             says: str, f: str = ENT) -> URIRef:
+    """Assert a fact from outside the articles, and record where it comes from (rule 13).
+
+    ``f`` is the file the triple itself belongs in (an article's publisher goes with the article);
+    the record of where it comes from stays with the entities."""
+    OUT.add(f, subject, predicate, obj)
+    s = iri(f"external/{key}")
+    OUT.add(ENT, s, RDF.type, CF.ExternalFact)
+    OUT.add(ENT, s, RDF.subject, subject)
+    OUT.add(ENT, s, RDF.predicate, predicate)
+    OUT.add(ENT, s, RDF.object, obj)
+    OUT.add(ENT, s, DCTERMS.source, page)
+    OUT.add(ENT, s, RDFS.comment, Literal(says))
+    return s
+
+
 def stat_source(key: str, title: str, kind: str, by: URIRef | None) -> URIRef:
     s = iri(f"source/{key}")
     OUT.add(ENT, s, RDF.type, CF.StatisticalSource)
@@ -351,7 +404,7 @@ def stat_source(key: str, title: str, kind: str, by: URIRef | None) -> URIRef:
 
 
 def inference(key: str, f: str, reasoning: str, evidence: list[URIRef], earliest: str | None = None,
-              latest: str | None = None) -> URIRef:
+              latest: str | None = None, external_facts: Iterable[URIRef] = ()) -> URIRef:
     """Record an inference and why, so that nothing inferred passes as stated."""
     s = iri(f"inference/{key}")
     OUT.add(f, s, RDF.type, CF.Inference)
@@ -359,6 +412,7 @@ def inference(key: str, f: str, reasoning: str, evidence: list[URIRef], earliest
     OUT.add(f, s, CF.evidence, evidence)
     OUT.add(f, s, CF.earliest, d(earliest) if earliest else None)
     OUT.add(f, s, CF.latest, d(latest) if latest else None)
+    OUT.add(f, s, CF.externalEvidence, list(external_facts))
     return s
 
 
@@ -366,17 +420,49 @@ def inference(key: str, f: str, reasoning: str, evidence: list[URIRef], earliest
 # Articles, statements, observations, asks.
 
 
+SEPARATOR = " … "
+"""How the segments of one quotation are joined for display (MODEL.md, editorial rule 1)."""
+
+
 @dataclass(frozen=True)
 class Rep:
-    """A report: the words in one article (and which occurrence), the verb as written, a note."""
+    """A report: the words in one article (and which occurrence), the verb as written, a note.
+
+    ``words`` is one passage, or a tuple of the segments of one quotation (rule 1), each found
+    after the one before. ``repeated_n`` is the occurrence at which the same words are printed
+    again (rule 4); ``inference`` an attribution inference (rule 5)."""
 
     slug: str
-    words: str
+    words: str | tuple[str, ...]
     verb: str | None = None
     n: int | None = None
     after: str | None = None
     comment: str | None = None
     as_written: str | None = None  # observations: the figure as worded ("more than 3,000")
+    repeated_n: int | None = None
+    inference: URIRef | None = None
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        return (self.words,) if isinstance(self.words, str) else self.words
+
+    @property
+    def text(self) -> str:
+        return SEPARATOR.join(self.segments)
+
+    def spans(self) -> list[URIRef]:
+        first, *rest = self.segments
+        start = T.find(self.slug, first, self.n, self.after)
+        out = [span_at(self.slug, start, first)]
+        end = start + len(first)
+        for seg in rest:
+            b1 = T.body[self.slug][1]
+            at = T.text[self.slug].find(seg, end, b1)
+            if at < 0:
+                raise SystemExit(f"{self.slug}: segment not found after the previous: {seg!r}")
+            out.append(span_at(self.slug, at, seg))
+            end = at + len(seg)
+        return out
 
 
 def home(reports: list[Rep]) -> str:
@@ -394,36 +480,49 @@ def add_reports(body: URIRef, reports: list[Rep]) -> None:
         OUT.add(home(reports), body, CF.hasReport, rep)
         OUT.add(f, rep, RDF.type, CF.Report)
         OUT.add(f, rep, OA.hasBody, body)
-        OUT.add(f, rep, OA.hasTarget, span(r.slug, r.words, r.n, r.after))
+        OUT.add(f, rep, OA.hasTarget, r.spans())
+        OUT.add(f, rep, CF.reportedWords, Literal(r.text))
+        if r.repeated_n is not None:
+            assert isinstance(r.words, str)
+            OUT.add(f, rep, CF.repeatedAt, span(r.slug, r.words, r.repeated_n))
+        OUT.add(f, rep, CF.attributionInference, r.inference)
         OUT.add(f, rep, CF.reportingVerb, r.verb)
         OUT.add(f, rep, RDFS.comment, r.comment)
         OUT.add(f, rep, CF.valueAsWritten, r.as_written)
-        if r.as_written is not None and r.as_written not in r.words:
+        if r.as_written is not None and r.as_written not in r.text:
             raise SystemExit(f"value as written not inside its report: {r.as_written!r}")
 
 
-KINDS = {"direct": CF.DirectQuote, "partial": CF.PartialQuote, "reported": CF.ReportedSpeech}
+KINDS = {"direct": CF.DirectQuote, "partial": CF.PartialQuote, "reported": CF.ReportedSpeech,
+         "headline": CF.HeadlineClaim, "publication": CF.PublicationClaim}
 
 
 def statement(key: str, speaker: URIRef, kind: str, reports: list[Rep],
-              fragment: str | None = None, about: Iterable[URIRef] = ()) -> URIRef:
+              fragment: str | None = None, about: Iterable[URIRef] = (), *,
+              campaign: URIRef | None = None, note: str | None = None,
+              paraphrase_of: URIRef | None = None,
+              headline_attribution: URIRef | None = None) -> URIRef:
     s = iri(f"statement/{key}")
     f = home(reports)
     first = min(reports, key=lambda r: ORDER.index(r.slug))
     OUT.add(f, s, RDF.type, CF.Statement)
     OUT.add(f, s, CF.speaker, speaker)
     OUT.add(f, s, CF.statementKind, KINDS[kind])
-    OUT.add(f, s, SCHEMA.text, Literal(first.words))
+    OUT.add(f, s, SCHEMA.text, Literal(first.text))
     if fragment is not None:
-        assert fragment in first.words, fragment
+        assert fragment in first.text, fragment
         OUT.add(f, s, CF.quotedFragment, Literal(fragment))
     OUT.add(f, s, CF.about, list(about))
+    OUT.add(f, s, CF.partOfCampaign, campaign)
+    OUT.add(f, s, SKOS.editorialNote, note)
+    OUT.add(f, s, CF.paraphraseOf, paraphrase_of)
+    OUT.add(f, s, CF.headlineAttribution, headline_attribution)
     add_reports(s, reports)
     return s
 
 
 COMPARATORS = {"exactly": CF.Exactly, "more than": CF.MoreThan, "over": CF.Over,
-               "almost": CF.Almost, "approximately": CF.Approximately}
+               "almost": CF.Almost, "approximately": CF.Approximately, "average of": CF.AverageOf}
 DERIVATIONS = {"difference": CF.Difference, "percentage change": CF.PercentageChange,
                "share": CF.Share, "daily average": CF.DailyAverage,
                "cumulative total": CF.CumulativeTotal}
@@ -491,8 +590,10 @@ def ask(key: str, slug: str, words: str, *, by: URIRef, to: Iterable[URIRef] = (
 
 def article(slug: str, *, headline: str | None, date: str | None = None,
             date_words: str | None = None, precision: URIRef, author: URIRef | None = None,
-            publisher: URIRef | None = None, publisher_words: str | None = None,
+            publisher: URIRef | None = None, publisher_words: Iterable[str] = (),
             date_inference: URIRef | None = None, mentions: Iterable[URIRef] = ()) -> URIRef:
+    """The article node. ``publisher_words``: the words naming the publisher, in the body or in
+    the page's furniture (rule 12: furniture is evidence of who published the page, only)."""
     src = next(x for x in SOURCES if x.slug == slug)
     s = iri(f"article/{slug}")
     f = art_file(slug)
@@ -500,8 +601,8 @@ def article(slug: str, *, headline: str | None, date: str | None = None,
     b0, b1 = T.body[slug]
     OUT.add(f, s, RDF.type, SCHEMA.NewsArticle)
     if headline is not None:
-        T.find(slug, headline, 1)
         OUT.add(f, s, SCHEMA.headline, Literal(headline))
+        OUT.add(f, s, CF.headlineEvidence, span(slug, headline, 1))
     if date is not None:
         OUT.add(f, s, SCHEMA.datePublished, d(date))
         OUT.add(f, s, CF.dateEvidence, span(slug, date_words))
@@ -509,8 +610,8 @@ def article(slug: str, *, headline: str | None, date: str | None = None,
     OUT.add(f, s, CF.dateInference, date_inference)
     OUT.add(f, s, SCHEMA.author, author)
     OUT.add(f, s, SCHEMA.publisher, publisher)
-    if publisher_words:
-        OUT.add(f, s, CF.publisherEvidence, span(slug, publisher_words))
+    for words in publisher_words:
+        OUT.add(f, s, CF.publisherEvidence, span(slug, words, furniture=True))
     OUT.add(f, s, CF.body, span(slug, text[b0:b1]))
     OUT.add(f, s, CF.sourceFile, Literal(f"{slug}.txt"))
     OUT.add(f, s, CF.originalFileName, Literal(src.seed))
@@ -568,6 +669,36 @@ def build() -> None:
                                  "article refers to them.")
     police_professional = organisation("police-professional", "Police Professional",
                                        ["Police Professional"])
+    # Publishers named only by the page's furniture (rule 12: evidence of who published the page).
+    pse = organisation(
+        "pse", "PSE",
+        note="The site that published the 21 June 2016 article names itself ‘PSE’ and ‘public "
+             "sector executive tv’ in its furniture; the article's body does not name it.")
+    willis_palmer = organisation(
+        "willispalmer", "WillisPalmer",
+        note="The site that hosts the undated 2020 article names itself ‘WillisPalmer’ in the "
+             "posts and footer around it; the article's body does not name it.")
+    # Named only by outside knowledge (rule 13): the publisher of the 21 June 2016 byline article,
+    # and the council Cllr Roy Perry sat on.
+    localgov = organisation(
+        "localgov", "localgov.co.uk",
+        note="The site the 21 June 2016 article by William Eichler appeared on, known from the "
+             "page itself (an external fact); the copy in the sources does not name it.")
+    hampshire = organisation(
+        "hampshire-county-council", "Hampshire County Council",
+        note="The council Cllr Roy Perry sat on, known from outside the articles (an external "
+             "fact); the articles call him ‘Cllr’ without naming his council.")
+    # Collective addressees of asks (rule 10), named as the articles name them.
+    sites = organisation(
+        "sites", "sites", ["Sites"],
+        note="The websites Peter Wanless says ‘must be forced’ to act; the sentence before speaks "
+             "of social networks.")
+    tech_firms = organisation("tech-firms", "tech firms", ["tech firms"],
+                              note="Technology companies collectively, as Andy Burrows names "
+                                   "them.")
+    public = organisation("the-public", "the public", ["the public"],
+                          note="Members of the public, whom Peter Wanless urges to sign the "
+                               "NSPCC's petition.")
 
     # Roles and posts ----------------------------------------------------------------------------
     ceo = role("chief-executive", "chief executive")
@@ -576,6 +707,7 @@ def build() -> None:
     cp_lead = role("lead-for-child-protection", "lead for child protection")
     head_cso = role("head-of-child-safety-online-policy", "Head of Child Safety Online Policy")
     home_sec = role("home-secretary", "Home Secretary")
+    councillor = role("councillor", "councillor")
     digital_sec = role("digital-secretary", "Digital Secretary")
     pm = iri("post/prime-minister")
     OUT.add(ENT, pm, RDF.type, ORG.Post)
@@ -596,8 +728,12 @@ def build() -> None:
                [(A2, "Chief Constable Simon Bailey", None), (A2, "my own force", None)])
     membership(burrows, nspcc, head_cso,
                [(A3, "Andy Burrows, NSPCC Head of Child Safety Online Policy", None)])
-    membership(javid, government, home_sec, [(A4, "Home Secretary Sajid Javid", 1)])
-    membership(wright, government, digital_sec, [(A4, "Digital Secretary Jeremy Wright", 1)])
+    membership(perry, hampshire, councillor, [(A0, "Cllr Roy Perry", None),
+                                              (A1, "Cllr Roy Perry", None)])
+    javid_home_sec = membership(javid, government, home_sec,
+                                [(A4, "Home Secretary Sajid Javid", 1)])
+    wright_digital_sec = membership(wright, government, digital_sec,
+                                    [(A4, "Digital Secretary Jeremy Wright", 1)])
 
     # Areas, periods, sources --------------------------------------------------------------------
     ew = place("england-and-wales", "England and Wales", ["England and Wales"])
@@ -610,7 +746,7 @@ def build() -> None:
     to_june_2016 = period("2015-07-01", "2016-06-30", "the 12 months to June 2016")
     oct17_sep18 = period("2017-10-01", "2018-09-30", "October 2017 to September 2018")
     five_years = period("2015-04-01", "2020-03-31", "April 2015 to March 2020")
-    since_1985 = period("1985-01-01", "2016-06-21", "from 1985 to June 2016")
+    since_1985 = open_period("1985-01-01", "since 1985")
 
     foi_2016 = stat_source("nspcc-foi-2016",
                            "NSPCC Freedom of Information request to 38 police forces in England "
@@ -699,14 +835,28 @@ def build() -> None:
         A4, "sign our petition calling on government to introduce an independent regulator which "
             "has the power to fine social networks"))
 
+    consultation_response = iri("document/online-harms-final-consultation-response")
+    OUT.add(ENT, consultation_response, RDF.type, CF.PolicyDocument)
+    labelled(consultation_response,
+             "Online Harms White Paper: the government's final consultation response")
+    OUT.add(ENT, consultation_response, DCTERMS.publisher, government)
+    OUT.add(ENT, consultation_response, SCHEMA.creativeWorkStatus,
+            Literal("not yet produced when the article was written"))
+    OUT.add(ENT, consultation_response, CF.evidence,
+            span(A3, "have yet to produce the final consultation response"))
+
     lockdown = iri("event/lockdown")
     OUT.add(ENT, lockdown, RDF.type, CF.PolicyEvent)
     labelled(lockdown, "lockdown (as the article refers to it; no dates given)", ["lockdown"])
     OUT.add(ENT, lockdown, CF.evidence, span(A3, "the lockdown period"))
 
+    x = build_external_facts(SimpleNamespace(**locals()))
+
     # Articles ------------------------------------------------------------------------------------
     article(A0, headline="Council leaders warn that online child abuse is a ‘growing concern’",
             date="2016-06-21", date_words="21.06.16", precision=CF.DayPrecision,
+            publisher=pse, publisher_words=["Would you like to become a PSE columnist?",
+                                            "public sector executive tv"],
             mentions=[nspcc, lga, lga_board, police_forces, conference, mandatory])
     article(A1, headline="Thousands of sex offences against children ‘cyber-flagged’ by police",
             date="2016-06-21", date_words="21 June 2016", precision=CF.DayPrecision,
@@ -716,7 +866,9 @@ def build() -> None:
     article(A2, headline="NPCC: Spike in cyber child sex abuse ‘shows how vital raising "
                          "awareness is’",
             date="2017-06-01", date_words="Jun 1, 2017", precision=CF.DayPrecision,
-            publisher=police_professional, publisher_words="Mr Bailey told Police Professional",
+            publisher=police_professional,
+            publisher_words=["Mr Bailey told Police Professional",
+                             "Copyright © 2025 Police Professional"],
             mentions=[police_forces, bailey_force, government])
     a3_words = [
         span(A3, "The government published the Online Harms White Paper in April 2019"),
@@ -725,28 +877,154 @@ def build() -> None:
         span(A3, "in 2019-20"),
         span(A3, "this Autumn"),
     ]
-    article(A3, headline=None, precision=CF.Inferred, date_inference=inference(
+    article(A3, headline=None, precision=CF.Inferred, publisher=willis_palmer,
+            publisher_words=["The WillisPalmer Christmas Tree Decorating Competition 2022",
+                             "We have two Christmas trees at the WillisPalmer office"],
+            date_inference=inference(
         f"{A3}-date", art_file(A3),
-        "Undated. The article says the Online Harms White Paper was published in April 2019 and "
-        "quotes ‘It is now almost 17 months since the government’s original proposals for social "
-        "media regulation were published’. Counting almost 17 months from a day in April 2019 "
-        "gives a date after 16 months from 1 April 2019 and before 17 months from 30 April 2019: "
-        "1 August to 30 September 2020. The 2019-20 figures and the call for a Bill ‘this "
-        "Autumn’ agree.", a3_words, earliest="2020-08-01", latest="2020-09-30"),
+        "Undated. The article says the Online Harms White Paper was published in April 2019 "
+        "(GOV.UK gives the day: 8 April 2019) and quotes ‘It is now almost 17 months since the "
+        "government’s original proposals for social media regulation were published’. Almost 17 "
+        "months after 8 April 2019 is more than 16 months and less than 17 after it: 8 August to "
+        "7 September 2020. The 2019-20 figures and the call for a Bill ‘this Autumn’ agree.",
+        a3_words, earliest="2020-08-08", latest="2020-09-07",
+        external_facts=[x.white_paper_published]),
         mentions=[childline, government, pm, police_forces, white_paper, bill, lockdown,
-                  wild_west_web])
-    a4_words = [span(A4, "between October 2017 and September 2018")]
+                  wild_west_web, tech_firms, consultation_response])
+    a4_words = [span(A4, "between October 2017 and September 2018"),
+                span(A4, "new figures from the Office of National Statistics"),
+                span(A4, "Home Secretary Sajid Javid and Digital Secretary Jeremy Wright", 1)]
     article(A4, headline="16% of child sexual offences have online element",
             precision=CF.Inferred, date_inference=inference(
                 f"{A4}-date", art_file(A4),
-                "Undated. The figures it reports cover October 2017 to September 2018, so the "
-                "article appeared after September 2018. The text gives no later bound.",
-                a4_words, earliest="2018-10-01"),
-            mentions=[ons, javid, wright, government, petition, wild_west_web])
+                "Undated. It calls its figures for October 2017 to September 2018 new figures "
+                "from the ONS; the ONS bulletin for the year ending September 2018 was released "
+                "on 24 January 2019, so the article is no earlier. It names Sajid Javid as Home "
+                "Secretary and Jeremy Wright as Digital Secretary, both in post: Javid held that "
+                "office until 24 July 2019 and Wright his until the same day, so the article is "
+                "no later.",
+                a4_words, earliest="2019-01-24", latest="2019-07-24",
+                external_facts=[x.ons_release, x.javid_term, x.wright_term]),
+            mentions=[ons, javid, wright, government, petition, wild_west_web, sites, public])
 
     e = SimpleNamespace(**locals())
     obs = build_statistics(e)
     build_statements(e, obs)
+
+
+def build_external_facts(e: SimpleNamespace) -> SimpleNamespace:
+    """Outside knowledge, each fact with the public page it was read on (rule 13).
+
+    Only what a page the curators read says; the comments are their own words. Identity links
+    (schema:sameAs) only where the page describes the same person or body as the articles."""
+    wiki = "https://en.wikipedia.org/wiki/"
+    pg_lga = webpage("wikipedia-local-government-association", "Local Government Association",
+                     wiki + "Local_Government_Association")
+    pg_ons = webpage("wikipedia-office-for-national-statistics", "Office for National Statistics",
+                     wiki + "Office_for_National_Statistics")
+    pg_nspcc = webpage("wikipedia-nspcc", "NSPCC", wiki + "NSPCC")
+    pg_npcc = webpage("wikipedia-national-police-chiefs-council", "National Police Chiefs' Council",
+                      wiki + "National_Police_Chiefs%27_Council")
+    pg_perry = webpage("wikipedia-roy-perry", "Roy Perry", wiki + "Roy_Perry")
+    pg_perry_hcc = webpage(
+        "portsmouth-news-hampshire-county-council-leader-steps-down",
+        "Hampshire County Council leader steps down (title as the page's address gives it)",
+        "https://www.portsmouth.co.uk/news/hampshire-county-council-leader-steps-down-i-won-t-"
+        "mind-being-remembered-as-the-man-who-saved-hampshire-as-a-county-1-8812011")
+    pg_javid = webpage("wikipedia-sajid-javid", "Sajid Javid", wiki + "Sajid_Javid")
+    pg_wright = webpage("wikipedia-jeremy-wright", "Jeremy Wright", wiki + "Jeremy_Wright")
+    pg_ons_bulletin = webpage(
+        "ons-crime-in-england-and-wales-year-ending-september-2018",
+        "Crime in England and Wales: year ending September 2018",
+        "https://www.ons.gov.uk/peoplepopulationandcommunity/crimeandjustice/bulletins/"
+        "crimeinenglandandwales/yearendingseptember2018")
+    pg_white_paper = webpage("gov-uk-online-harms-white-paper", "Online Harms White Paper",
+                             "https://www.gov.uk/government/consultations/online-harms-white-paper")
+    pg_localgov = webpage(
+        "localgov-thousands-of-sex-offences-cyber-flagged",
+        "Thousands of sex offences against children ‘cyber-flagged’ by police",
+        "https://www.localgov.co.uk/Thousands-of-sex-offences-against-children-cyber-flagged-by-"
+        "police/41090")
+    pg_wild_west_web = webpage("nspcc-wild-west-web", "Wild West Web",
+                               "https://www.nspcc.org.uk/what-we-do/campaigns/wild-west-web/")
+
+    # Official names, and the pages that describe the same bodies.
+    for key, org_, name, page, says in [
+        ("lga", e.lga, "Local Government Association", pg_lga,
+         "Wikipedia's article on the LGA gives its full name, Local Government Association, and "
+         "describes it as the national body of local government in England."),
+        ("ons", e.ons, "Office for National Statistics", pg_ons,
+         "Wikipedia's article gives the UK statistics office's name as Office for National "
+         "Statistics (the articles write ‘Office of National Statistics’)."),
+        ("nspcc", e.nspcc, "National Society for the Prevention of Cruelty to Children", pg_nspcc,
+         "Wikipedia's article on the NSPCC gives the charity's full name."),
+        ("npcc", e.npcc, "National Police Chiefs' Council", pg_npcc,
+         "Wikipedia's article gives the council's name (spelt with a straight apostrophe) and "
+         "says it was formed on 1 April 2015, before the 2017 article that names it."),
+    ]:
+        external(f"{key}-legal-name", org_, SCHEMA.legalName, Literal(name), page, says)
+        external(f"{key}-same-as-wikipedia", org_, SCHEMA.sameAs,
+                 URIRef(page_url(page)), page,
+                 "The page describes the body the articles name: " + says[0].lower() + says[1:])
+
+    # People: the pages that describe them, and the terms of office that bound an undated article.
+    councillor_at = external(
+        "roy-perry-hampshire-county-councillor",
+        iri("membership/roy-perry/hampshire-county-council/councillor"), ORG.organization,
+        e.hampshire, pg_perry_hcc,
+        "The page reports that Councillor Roy Perry, leader of Hampshire County Council since "
+        "2013 and a county councillor since 2005, was also Conservative vice chairman of the LGA "
+        "Children and Young People Board in the year before February 2019: the ‘Cllr Roy Perry’ "
+        "of the LGA board in 2016 sat on Hampshire County Council.")
+    external("roy-perry-same-as-wikipedia", e.perry, SCHEMA.sameAs,
+             URIRef(wiki + "Roy_Perry"), pg_perry,
+             "Wikipedia's article describes Roy Perry, Conservative politician, MEP from 1994 to "
+             "2004 and leader of Hampshire County Council from 2013 to 2019: the Hampshire "
+             "councillor of the LGA board (see the Portsmouth News page), not a namesake.")
+    for key, who, page, says in [
+        ("sajid-javid", e.javid, pg_javid,
+         "Wikipedia's article describes the Sajid Javid who was Home Secretary under Theresa May, "
+         "the post the 2019 article names him in."),
+        ("jeremy-wright", e.wright, pg_wright,
+         "Wikipedia's article describes the Jeremy Wright who was Secretary of State for Digital, "
+         "Culture, Media and Sport under Theresa May, the post the 2019 article names him in."),
+    ]:
+        external(f"{key}-same-as-wikipedia", who, SCHEMA.sameAs,
+                 URIRef(page_url(page)), page, says)
+    javid_term = external(
+        "sajid-javid-home-secretary-term", e.javid_home_sec, ORG.memberDuring,
+        period("2018-04-30", "2019-07-24", "30 April 2018 to 24 July 2019"), pg_javid,
+        "The page gives his term as Home Secretary as 30 April 2018 to 24 July 2019.")
+    wright_term = external(
+        "jeremy-wright-digital-secretary-term", e.wright_digital_sec, ORG.memberDuring,
+        period("2018-07-09", "2019-07-24", "9 July 2018 to 24 July 2019"), pg_wright,
+        "The page gives his term as Secretary of State for Digital, Culture, Media and Sport "
+        "(‘Digital Secretary’ in the article) as 9 July 2018 to 24 July 2019.")
+
+    # Dates of documents the articles rely on, and a publisher the page itself does not name.
+    ons_release = external(
+        "ons-figures-oct-2017-sep-2018-released", e.ons_figures, DCTERMS.issued,
+        d("2019-01-24"), pg_ons_bulletin,
+        "The ONS bulletin for the year ending September 2018, the period of the figures the 2019 "
+        "article calls new, gives its release date as 24 January 2019.")
+    white_paper_published = external(
+        "online-harms-white-paper-published", e.white_paper, SCHEMA.datePublished,
+        d("2019-04-08"), pg_white_paper,
+        "GOV.UK's consultation page gives the White Paper's publication date as 8 April 2019 "
+        "(the 2020 article says April 2019).")
+    external("wild-west-web-started", e.wild_west_web, SCHEMA.startDate, ym("2018-08"),
+             pg_wild_west_web, "The NSPCC's campaign page says the campaign began in August 2018.")
+    external("thousands-of-sex-offences-published-by-localgov", iri(f"article/{A1}"),
+             SCHEMA.publisher, e.localgov, pg_localgov,
+             "The article is on localgov.co.uk under the same headline, with William Eichler's "
+             "byline and the date 21 June 2016; the copy in the sources does not name the site.",
+             f=art_file(A1))
+    return SimpleNamespace(**locals())
+
+
+def page_url(page: URIRef) -> str:
+    """The address recorded for a web page node."""
+    return str(OUT.g(ENT).value(page, SCHEMA.url))
 
 
 def build_statistics(e: SimpleNamespace) -> SimpleNamespace:
@@ -767,11 +1045,12 @@ def build_statistics(e: SimpleNamespace) -> SimpleNamespace:
                  Rep(A1, "More than 3,000 sex crimes involving the Internet were committed against "
                          "children last year", as_written="More than 3,000")])
     observation(
-        "daily-average-2015-16", measure="daily-average", value=8, comparator="exactly",
+        "daily-average-2015-16", measure="daily-average", value=8, comparator="average of",
         unit="offences-per-day", period_=e.fy2015, area=e.ew,
         category="online-child-sexual-offences", source=e.foi_2016, period_inference=fy_2015_16,
         derived_from=[o_2015], derivation="daily average",
-        reports=[Rep(A0, "An average of eight abuses were recorded a day", as_written="eight")])
+        reports=[Rep(A0, "An average of eight abuses were recorded a day",
+                     as_written="An average of eight")])
     observation(
         "rapes-2015-16", measure="offences-recorded", value=100, comparator="over",
         unit="offences", period_=e.fy2015, area=e.ew, category="online-rape-of-a-child",
@@ -793,7 +1072,10 @@ def build_statistics(e: SimpleNamespace) -> SimpleNamespace:
         "youngest-victim-age-2015-16", measure="youngest-victim-age", value=1,
         comparator="exactly", unit="years-of-age", period_=e.fy2015, area=e.ew,
         category="online-child-sexual-offences", source=e.foi_2016, period_inference=fy_2015_16,
-        reports=[Rep(A1, "the youngest was a one year old baby", as_written="one year old")])
+        reports=[Rep(A1, "the youngest was a one year old baby", as_written="one year old"),
+                 Rep(A0, "including a baby", as_written="a baby",
+                     comment="‘a baby’ among the 272 children under 10; the other article of the "
+                             "same day gives the youngest victim's age as one year.")])
     child_deaths = observation(
         "child-deaths-homicide-or-assault-change-since-1985", measure="percentage-change",
         value=-69, comparator="exactly", unit="percent", period_=e.since_1985, area=e.england,
@@ -801,9 +1083,9 @@ def build_statistics(e: SimpleNamespace) -> SimpleNamespace:
         period_as_written="since 1985",
         period_inference=inference(
             "period-since-1985", ENT,
-            "‘since 1985’ in a statement reported on 21 June 2016: the start is taken as the "
-            "beginning of 1985 and the end as the date of the articles, the latest it can be; "
-            "the source gives neither exactly.",
+            "‘since 1985’: the start is taken as the beginning of 1985. The text gives no end "
+            "(the latest figures Cllr Perry compared with are not named), so the period is left "
+            "open.",
             [span(A0, "has fallen by 69% since 1985"), span(A0, "21.06.16")]),
         reports=[Rep(A0, "has fallen by 69% since 1985", as_written="fallen by 69%"),
                  Rep(A1, "has fallen by 69% in England since 1985", as_written="fallen by 69%")])
@@ -844,8 +1126,9 @@ def build_statistics(e: SimpleNamespace) -> SimpleNamespace:
         unit="percent", period_=e.fy2016, area=e.ew, category="online-child-sexual-offences",
         source=e.nspcc_2017, period_inference=fy_2016_17, derived_from=[o_2016, o_june_2016],
         derivation="percentage change",
-        reports=[Rep(A2, "a 44 per cent rise in internet-enabled abuse", n=1, as_written="44 per cent"),
-                 Rep(A2, "a 44 per cent rise in internet-enabled abuse", n=2, as_written="44 per cent")])
+        reports=[Rep(A2, "a 44 per cent rise in internet-enabled abuse", n=1, repeated_n=2,
+                     as_written="44 per cent",
+                     comment="The standfirst, repeated as the body's first sentence.")])
     observation(
         "difference-2016-17", measure="difference", value=1750, comparator="exactly",
         unit="offences", period_=e.fy2016, area=e.ew, category="online-child-sexual-offences",
@@ -856,11 +1139,12 @@ def build_statistics(e: SimpleNamespace) -> SimpleNamespace:
                              "difference is taken from is the 3,903 it gives for the 12 months "
                              "to June 2016.")])
     observation(
-        "daily-average-2016-17", measure="daily-average", value=15, comparator="exactly",
+        "daily-average-2016-17", measure="daily-average", value=15, comparator="average of",
         unit="offences-per-day", period_=e.fy2016, area=e.ew,
         category="online-child-sexual-offences", source=e.nspcc_2017, period_inference=fy_2016_17,
         derived_from=[o_2016], derivation="daily average",
-        reports=[Rep(A2, "an average of 15 offences were recorded every day", as_written="15")])
+        reports=[Rep(A2, "an average of 15 offences were recorded every day",
+                     as_written="an average of 15")])
     modal_age = observation(
         "most-common-victim-age-2016-17", measure="most-common-victim-age", value=13,
         comparator="exactly", unit="years-of-age", period_=e.fy2016, area=e.ew,
@@ -959,26 +1243,32 @@ def build_statistics(e: SimpleNamespace) -> SimpleNamespace:
 
 
 def build_statements(e: SimpleNamespace, o: SimpleNamespace) -> None:
-    """Every utterance in the five bodies: direct quotes, partial quotes and reported speech."""
+    """Every utterance in the five bodies, under the editorial rules of ontology/MODEL.md: one
+    statement per uninterrupted utterance (rule 1), reported text after its verb (rule 2),
+    headlines as the publication's claims (rule 3), inferred attributions as data (rule 5)."""
     # 21 June 2016: the LGA's response (two articles) --------------------------------------------
+    perry_growing = statement(
+        "perry-online-abuse-growing-concern", e.perry, "direct",
+        [Rep(A0, "Online abuse has been an area of growing concern for a number of years, and "
+                 "councils across the country have taken steps to make sure that teachers, "
+                 "social workers, children and parents are aware of the risks and know how "
+                 "to respond appropriately.", "said"),
+         Rep(A1, "Online abuse has been an area of growing concern for a number of years, and "
+                 "councils across the country have taken steps to make sure that teachers, "
+                 "social workers, children and parents are aware of the risks and know how "
+                 "to respond appropriately.", "said")])
     statement("councils-warn-growing-dangers-2016", e.councils, "reported",
-              [Rep(A0, "Councils have warned about the growing dangers of online child abuse",
-                   "have warned")], about=[o.o_2015])
-    statement("council-leaders-growing-concern-2016", e.councils, "partial",
-              [Rep(A0, "Council leaders warn that online child abuse is a ‘growing concern’", "warn",
-                   comment="Headline.")], fragment="growing concern")
-    statement("perry-online-abuse-growing-concern", e.perry, "direct",
-              [Rep(A0, "Online abuse has been an area of growing concern for a number of years, and "
-                       "councils across the country have taken steps to make sure that teachers, "
-                       "social workers, children and parents are aware of the risks and know how "
-                       "to respond appropriately.", "said"),
-               Rep(A1, "Online abuse has been an area of growing concern for a number of years, and "
-                       "councils across the country have taken steps to make sure that teachers, "
-                       "social workers, children and parents are aware of the risks and know how "
-                       "to respond appropriately.", "said")])
+              [Rep(A0, "about the growing dangers of online child abuse", "have warned")],
+              about=[o.o_2015])
+    statement("council-leaders-growing-concern-headline-2016", e.pse, "headline",
+              [Rep(A0, "Council leaders warn that online child abuse is a ‘growing concern’",
+                   n=1, comment="Headline: the publication's words. The body gives ‘growing "
+                                "concern’ to Cllr Roy Perry.")],
+              headline_attribution=e.councils,
+              paraphrase_of=perry_growing)
     statement("perry-thanks-thousand-eyes-and-ears", e.perry, "partial",
-              [Rep(A0, "thanked parents, families, members of the public and children themselves "
-                       "for being increasingly aware of abuse and acting as “a thousand eyes and "
+              [Rep(A0, "parents, families, members of the public and children themselves for "
+                       "being increasingly aware of abuse and acting as “a thousand eyes and "
                        "ears” to inform services of abuse", "thanked")],
               fragment="a thousand eyes and ears")
     statement("perry-child-deaths-fallen-since-1985", e.perry, "reported",
@@ -986,37 +1276,65 @@ def build_statements(e: SimpleNamespace, o: SimpleNamespace) -> None:
                        "declining and has fallen by 69% since 1985", "added"),
                Rep(A1, "the number of children dying due to homicide or assault has fallen by 69% "
                        "in England since 1985 and remains in long-term decline", "also said")],
-              about=[o.child_deaths])
+              about=[o.child_deaths],
+              note="One remark in two paraphrases: both articles report the LGA's response to "
+                   "the NSPCC figures of 21 June 2016 and give Cllr Perry the same fall of 69% "
+                   "since 1985; one says the number ‘is declining’, the other that it ‘remains "
+                   "in long-term decline’.")
     statement("perry-cautions-against-complacency", e.perry, "reported",
-              [Rep(A1, "he cautioned against complacency", "cautioned")])
-    statement("perry-never-complacent", e.perry, "direct",
-              [Rep(A0, "We can never be complacent when it comes to the safety of children and "
-                       "young people, and it is right that poor practice is highlighted and "
-                       "improvement demanded where necessary", "said"),
-               Rep(A1, "We can never be complacent when it comes to the safety of children and "
-                       "young people, and it is right that poor practice is highlighted and "
-                       "improvement demanded where necessary",
-                   comment="Quoted without a reporting verb, continuing the councillor's remarks.")])
-    statement("perry-rush-to-improve", e.perry, "direct",
-              [Rep(A0, "However, we must take care that in our rush to improve, we don't lose sight "
-                       "of the unreported excellence of the vast majority of social workers, whose "
-                       "tough decisions and swift actions are saving children's lives every day.",
-                   comment="Second sentence of the quote introduced with ‘he said’."),
-               Rep(A1, "However, we must take care that in our rush to improve, we don’t lose sight "
-                       "of the unreported excellence of the vast majority of social workers, whose "
-                       "tough decisions and swift actions are saving children’s lives every day.",
+              [Rep(A1, "against complacency", "cautioned")])
+    statement("perry-never-complacent-rush-to-improve", e.perry, "direct",
+              [Rep(A0, ("We can never be complacent when it comes to the safety of children and "
+                        "young people, and it is right that poor practice is highlighted and "
+                        "improvement demanded where necessary",
+                        "However, we must take care that in our rush to improve, we don't lose "
+                        "sight of the unreported excellence of the vast majority of social "
+                        "workers, whose tough decisions and swift actions are saving children's "
+                        "lives every day."), "said",
+                   comment="One quotation interrupted by ‘he said’."),
+               Rep(A1, ("We can never be complacent when it comes to the safety of children and "
+                        "young people, and it is right that poor practice is highlighted and "
+                        "improvement demanded where necessary.",
+                        "However, we must take care that in our rush to improve, we don’t lose "
+                        "sight of the unreported excellence of the vast majority of social "
+                        "workers, whose tough decisions and swift actions are saving children’s "
+                        "lives every day."),
                    comment="Quoted without a reporting verb, continuing the councillor's remarks; "
-                           "this article prints curly apostrophes where the other prints straight "
-                           "ones.")])
+                           "two paragraphs of one quotation.")],
+              note="The same quotation in both articles. They differ in typography only: one "
+                   "prints straight apostrophes and a comma before ‘he said’, the other curly "
+                   "apostrophes and a full stop at the paragraph's end.")
     statement("perry-councils-safeguard-services-from-cuts", e.perry, "reported",
               [Rep(A0, "councils had had to safeguard children’s services from public sector "
                        "funding cuts", "also warned"),
                Rep(A1, "councils are continuing to try and protect these services from funding "
-                       "cuts", "noted")])
+                       "cuts", "noted")],
+              note="One remark in two paraphrases: both articles report Cllr Perry, in the LGA's "
+                   "response of 21 June 2016, on councils protecting children’s services from "
+                   "funding cuts.")
     statement("perry-referrals-continue-to-rise", e.perry, "reported",
               [Rep(A1, "referrals to local children’s services continue to rise", "continued")])
 
-    # 21 June 2016: Peter Wanless ------------------------------------------------------------------
+    # 21 June 2016: the NSPCC's figures and Peter Wanless -------------------------------------------
+    revealed = inference(
+        "attribution-nspcc-reveals-figures-2016", art_file(A0),
+        "The sentence giving the figures names no speaker (‘new figures showed’); the next "
+        "sentence says the new figures were ‘revealed by the NSPCC at its conference’.",
+        [span(A0, "new figures showed that"),
+         span(A0, "The new figures, revealed by the NSPCC at its conference")])
+    statement("nspcc-reveals-more-than-3000-2016", e.nspcc, "reported",
+              [Rep(A0, "the internet was used as a gateway in more than 3,000 sex crimes against "
+                       "children last year", "revealed", inference=revealed),
+               Rep(A1, "More than 3,000 sex crimes involving the Internet were committed against "
+                       "children last year", "reveals")],
+              about=[o.o_2015],
+              note="The same release of figures: both articles of 21 June 2016 report the NSPCC's "
+                   "first Freedom of Information figures for 2015/16, in different words.")
+    statement("first-figures-to-be-released-2016", e.eichler, "publication",
+              [Rep(A1, "These are the first figures to be released.",
+                   comment="In the article's own voice; no publisher is named, so the claim is "
+                           "its author's.")],
+              about=[o.o_2015])
     statement("wanless-figures-confirm-our-fears-2016", e.wanless, "direct",
               [Rep(A0, "These figures confirm our fears that the online world is playing a "
                        "significant role in the sexual abuse of children in the UK.", "said")],
@@ -1025,30 +1343,36 @@ def build_statements(e: SimpleNamespace, o: SimpleNamespace) -> None:
               [Rep(A0, "online abuse included paedophiles grooming victims, posing as children, "
                        "livestreaming abuse and forcing victims to perform sexual acts over webcam",
                    "said")])
-    statement("wanless-forces-need-resources-and-training", e.wanless, "reported",
-              [Rep(A0, "all police forces must have the resources and training to tackle online "
-                       "abuse", "added")])
+    resources_2016 = statement(
+        "wanless-forces-need-resources-and-training", e.wanless, "reported",
+        [Rep(A0, "all police forces must have the resources and training to tackle online abuse",
+             "added")])
+    ask("police-resources-and-training-2016", A0,
+        "have the resources and training to tackle online abuse", by=e.wanless,
+        to=[e.police_forces], topic="police-resources", stated_in=resources_2016)
     statement("wanless-some-forces-not-aware", e.wanless, "reported",
               [Rep(A0, "a small number of forces were not aware of the role of the need to "
                        "introduce cyber-flagging", "highlighting")])
-    statement("wanless-grooming-on-the-rise", e.wanless, "direct",
-              [Rep(A1, "We know grooming is on the rise because children are increasingly telling "
-                       "our ChildLine service how they are being targeted online.", "said")])
-    statement("wanless-predatory-adults", e.wanless, "direct",
-              [Rep(A1, "Predatory adults posing as children try to meet them or blackmail them into "
-                       "meeting up or performing sexual acts on webcams, which obviously terrifies "
-                       "them and can leave some feeling suicidal.",
-                   comment="Continues the quote introduced with ‘said’.")])
-    statement("wanless-first-year-of-data", e.wanless, "direct",
-              [Rep(A1, "By revealing this first year of data we hope to highlight how police are "
-                       "under increasing pressure to cope with online offences so we have to "
-                       "ensure they have the resources and training to make them fit for tackling "
-                       "crime in the 21st century.",
-                   comment="Continues the quote introduced with ‘said’.")],
-              about=[o.o_2015])
+    first_year = statement(
+        "wanless-grooming-on-the-rise-first-year-of-data", e.wanless, "direct",
+        [Rep(A1, ("We know grooming is on the rise because children are increasingly telling "
+                  "our ChildLine service how they are being targeted online.",
+                  "Predatory adults posing as children try to meet them or blackmail them into "
+                  "meeting up or performing sexual acts on webcams, which obviously terrifies "
+                  "them and can leave some feeling suicidal.",
+                  "By revealing this first year of data we hope to highlight how police are "
+                  "under increasing pressure to cope with online offences so we have to "
+                  "ensure they have the resources and training to make them fit for tackling "
+                  "crime in the 21st century."), "said",
+             comment="One quotation of three paragraphs.")],
+        about=[o.o_2015])
+    ask("police-resources-and-training-21st-century-2016", A1,
+        "ensure they have the resources and training to make them fit for tackling crime in the "
+        "21st century", by=e.wanless, to=[e.police_forces], topic="police-resources",
+        stated_in=first_year)
     mh = statement("wanless-mental-health-support", e.wanless, "reported",
-                   [Rep(A1, "called on the Government to make mental health support available to "
-                            "every abused child", "also called on")])
+                   [Rep(A1, "the Government to make mental health support available to every "
+                            "abused child", "also called on")])
     ask("mental-health-support-for-every-abused-child", A1,
         "make mental health support available to every abused child", by=e.wanless,
         to=[e.government], topic="mental-health-support", stated_in=mh)
@@ -1058,16 +1382,38 @@ def build_statements(e: SimpleNamespace, o: SimpleNamespace) -> None:
               about=[o.aged_13, o.under_10, o.youngest_2015])
 
     # 1 June 2017 (Police Professional) ----------------------------------------------------------
-    statement("npcc-shows-how-vital-raising-awareness-is", e.npcc, "partial",
-              [Rep(A2, "Spike in cyber child sex abuse ‘shows how vital raising awareness is’",
-                   comment="Headline, attributed with ‘NPCC:’.")],
-              fragment="shows how vital raising awareness is")
+    bailey_vital = statement(
+        "bailey-cant-be-left-to-chance", e.bailey, "direct",
+        [Rep(A2, ("This can’t be left to chance.",
+                  "I know from my own force that we are engaging with schools more than ever to "
+                  "educate and raise awareness of both the different forms of abuse and how to "
+                  "get support.",
+                  "It is clear from the increase in the number of reports we are receiving how "
+                  "vital this work is."), "told",
+             comment="One quotation of three paragraphs, told to Police Professional.")],
+        about=[o.o_2016])
+    statement("npcc-vital-raising-awareness-headline-2017", e.police_professional, "headline",
+              [Rep(A2, "NPCC: Spike in cyber child sex abuse ‘shows how vital raising awareness "
+                       "is’", comment="Headline: the publication's words, credited to the NPCC. "
+                                      "No one in the article says them; Simon Bailey says ‘how "
+                                      "vital this work is’.")],
+              headline_attribution=e.npcc,
+              paraphrase_of=bailey_vital)
+    urged_inference = inference(
+        "attribution-forces-urged-2017", art_file(A2),
+        "The sentence is passive and names no one who urges. The article's only party calling on "
+        "the police is the NSPCC (‘The NSPCC called on policing to raise officers’ awareness’), "
+        "so the urging is attributed to the NSPCC.",
+        [span(A2, "Forces are being urged", 1),
+         span(A2, "The NSPCC called on policing to raise officers’ awareness")])
     urged = statement(
         "forces-urged-to-ensure-officers-understand", e.nspcc, "reported",
-        [Rep(A2, "Forces are being urged to ensure officers understand how to protect children from "
-                 "online sexual offences", "are being urged", n=n,
-             comment="Passive in the source; attributed to the NSPCC, which the article names as "
-                     "calling on policing to raise officers’ awareness.") for n in (1, 2)])
+        [Rep(A2, "to ensure officers understand how to protect children from online sexual "
+                 "offences", "are being urged", n=1, repeated_n=2, inference=urged_inference,
+             comment="The standfirst, repeated as the body's first sentence.")])
+    ask("ensure-officers-understand-online-offences-2017", A2,
+        "ensure officers understand how to protect children from online sexual offences",
+        by=e.nspcc, to=[e.police_forces], topic="police-awareness", stated_in=urged, n=1)
     police = statement("nspcc-calls-on-policing-to-raise-awareness", e.nspcc, "reported",
                        [Rep(A2, "policing to raise officers’ awareness of how the web is used to "
                                 "target children, how to investigate online abuse and how best "
@@ -1076,7 +1422,6 @@ def build_statements(e: SimpleNamespace, o: SimpleNamespace) -> None:
         "raise officers’ awareness of how the web is used to target children, how to investigate "
         "online abuse and how best to safeguard victims", by=e.nspcc, to=[e.police_forces],
         topic="police-awareness", stated_in=police)
-    del urged
     statement("npcc-greater-reporting-may-have-played-a-role", e.npcc, "reported",
               [Rep(A2, "greater reporting may have played a role in the increase", "believes")],
               about=[o.o_2016])
@@ -1087,17 +1432,6 @@ def build_statements(e: SimpleNamespace, o: SimpleNamespace) -> None:
               [Rep(A2, "the figures “highlight the importance” of building resilience in young "
                        "people and educating them about sexual relationships", "said")],
               fragment="highlight the importance", about=[o.o_2016])
-    statement("bailey-cant-be-left-to-chance", e.bailey, "direct",
-              [Rep(A2, "This can’t be left to chance.", "told")])
-    statement("bailey-engaging-with-schools", e.bailey, "direct",
-              [Rep(A2, "I know from my own force that we are engaging with schools more than ever "
-                       "to educate and raise awareness of both the different forms of abuse and "
-                       "how to get support.",
-                   comment="Continues the quote introduced with ‘told Police Professional’.")])
-    statement("bailey-how-vital-this-work-is", e.bailey, "direct",
-              [Rep(A2, "It is clear from the increase in the number of reports we are receiving how "
-                       "vital this work is.",
-                   comment="Continues the quote introduced with ‘told Police Professional’.")])
     statement("nspcc-worrying-trend-2017", e.nspcc, "partial",
               [Rep(A2, "the increase this year shows a “worrying trend” developing in how offenders "
                        "are targeting children", "said")],
@@ -1125,38 +1459,42 @@ def build_statements(e: SimpleNamespace, o: SimpleNamespace) -> None:
                        "target children for their own dark deeds”", "said")],
               fragment="confirm our fears that offenders are exploiting the internet to target "
                        "children for their own dark deeds", about=[o.o_2016])
-    statement("wanless-cannot-sit-idly-by", e.wanless, "direct",
-              [Rep(A2, "We cannot sit idly by knowing that more and more innocent young people are "
-                       "being harmed online.", "added")])
-    statement("wanless-next-government-no-choice", e.wanless, "direct",
-              [Rep(A2, "Today’s worrying data leaves the next government with no choice but to "
-                       "urgently address this issue.",
-                   comment="Continues the quote introduced with ‘added’.")])
     force = statement(
-        "wanless-force-internet-companies-to-adhere-to-rules", e.wanless, "direct",
-        [Rep(A2, "We are calling on them to force internet companies and social media sites to "
-                 "adhere to rules that keep their young users safe.",
-             comment="Continues the quote introduced with ‘added’; ‘them’ is the next government.")])
+        "wanless-cannot-sit-idly-by-next-government", e.wanless, "direct",
+        [Rep(A2, ("We cannot sit idly by knowing that more and more innocent young people are "
+                  "being harmed online.",
+                  "Today’s worrying data leaves the next government with no choice but to "
+                  "urgently address this issue. We are calling on them to force internet "
+                  "companies and social media sites to adhere to rules that keep their young "
+                  "users safe."), "added",
+             comment="One quotation of two paragraphs; ‘them’ is the next government.")])
     ask("rules-for-internet-companies-2017", A2,
         "force internet companies and social media sites to adhere to rules that keep their young "
         "users safe", by=e.wanless, to=[e.government], topic="tough-regulation", stated_in=force)
 
-    # Undated, after September 2018 ---------------------------------------------------------------
+    # Undated, January to July 2019 ----------------------------------------------------------------
     urge = statement("nspcc-urges-ministers-tough-regulation", e.nspcc, "reported",
-                     [Rep(A4, "urging Home Secretary Sajid Javid and Digital Secretary Jeremy "
-                              "Wright to stand up for children and introduce tough regulation for "
-                              "social networks", "is urging", n=1)])
-    ask("tough-regulation-for-social-networks", A4,
-        "introduce tough regulation for social networks", by=e.nspcc, to=[e.javid, e.wright],
-        topic="tough-regulation", stated_in=urge)
-    statement("wanless-time-social-networks-take-responsibility", e.wanless, "direct",
-              [Rep(A4, "It is time social networks were made to take responsibility and stopped "
-                       "allowing their platforms to be used as gateways for these devastating "
-                       "crimes.", "said")], about=[o.o_ons])
-    statement("wanless-safe-accounts-and-detect-grooming", e.wanless, "direct",
-              [Rep(A4, "Sites must be forced to create safe accounts for children and take "
-                       "proactive steps to detect grooming so this behaviour can be disrupted "
-                       "before it escalates", "added")])
+                     [Rep(A4, "Home Secretary Sajid Javid and Digital Secretary Jeremy Wright to "
+                              "stand up for children and introduce tough regulation for social "
+                              "networks", "is urging")])
+    ask("stand-up-for-children-tough-regulation-for-social-networks", A4,
+        "stand up for children and introduce tough regulation for social networks", by=e.nspcc,
+        to=[e.javid, e.wright], topic="tough-regulation", stated_in=urge)
+    sites = statement(
+        "wanless-time-social-networks-take-responsibility", e.wanless, "direct",
+        [Rep(A4, ("It is time social networks were made to take responsibility and stopped "
+                  "allowing their platforms to be used as gateways for these devastating crimes.",
+                  "Sites must be forced to create safe accounts for children and take proactive "
+                  "steps to detect grooming so this behaviour can be disrupted before it "
+                  "escalates"), "said",
+             comment="One quotation of two paragraphs; the second ends ‘he added’.")],
+        about=[o.o_ons])
+    ask("sites-create-safe-accounts-for-children-2019", A4, "create safe accounts for children",
+        by=e.wanless, to=[e.sites], topic="safe-accounts", stated_in=sites)
+    ask("sites-detect-grooming-2019", A4,
+        "take proactive steps to detect grooming so this behaviour can be disrupted before it "
+        "escalates", by=e.wanless, to=[e.sites], topic="grooming-detection",
+        stated_in=sites)
     statement("nspcc-figures-may-not-show-true-extent", e.nspcc, "reported",
               [Rep(A4, "the new figures may not show the true extent of the problem, due to the "
                        "under-reporting and under-recording of child sexual offences, and the "
@@ -1165,19 +1503,20 @@ def build_statements(e: SimpleNamespace, o: SimpleNamespace) -> None:
                      [Rep(A4, "an independent regulator with the power to investigate and fine "
                               "social networks if they fall short in protecting children",
                           "is calling for",
-                          comment="Attributed in the source to ‘The NSPCC's campaign "
-                                  "#WildWestWeb’.")])
+                          comment="Given in the source to ‘The NSPCC's campaign #WildWestWeb’.")],
+                     campaign=e.wild_west_web)
     ask("independent-regulator-power-to-investigate-and-fine-2019", A4,
         "an independent regulator with the power to investigate and fine social networks if they "
         "fall short in protecting children", by=e.wild_west_web, campaign=e.wild_west_web,
         topic="independent-regulator", stated_in=call)
     listing = statement(
         "wild-west-web-urges-ministers-to-introduce", e.nspcc, "reported",
-        [Rep(A4, "the campaign is urging Home Secretary Sajid Javid and Digital Secretary Jeremy "
-                 "Wright to introduce:\n\n- An independent regulator who can put in place mandatory "
-                 "child safety rules for social networks\n\n- Safe accounts for children\n\n- "
-                 "Detailed reporting on how social networks are keeping children safe.", "is urging",
-             comment="Attributed in the source to the #WildWestWeb campaign; a bulleted list.")])
+        [Rep(A4, "Home Secretary Sajid Javid and Digital Secretary Jeremy Wright to introduce:\n\n"
+                 "- An independent regulator who can put in place mandatory child safety rules "
+                 "for social networks\n\n- Safe accounts for children\n\n- Detailed reporting on "
+                 "how social networks are keeping children safe.", "is urging",
+             comment="Given in the source to the #WildWestWeb campaign; a bulleted list.")],
+        campaign=e.wild_west_web)
     for key, words, topic in [
         ("independent-regulator-mandatory-child-safety-rules",
          "An independent regulator who can put in place mandatory child safety rules for social "
@@ -1193,6 +1532,11 @@ def build_statements(e: SimpleNamespace, o: SimpleNamespace) -> None:
         [Rep(A4, "We urge the public to sign our petition calling on government to introduce an "
                  "independent regulator which has the power to fine social networks that fail in "
                  "their duty in protecting children and young people from abuse", "concluded")])
+    ask("public-sign-petition-2019", A4,
+        "sign our petition calling on government to introduce an independent regulator which has "
+        "the power to fine social networks that fail in their duty in protecting children and "
+        "young people from abuse", by=e.wanless, to=[e.public], topic="independent-regulator",
+        stated_in=petition_call)
     ask("petition-independent-regulator-power-to-fine", A4,
         "introduce an independent regulator which has the power to fine social networks that fail "
         "in their duty in protecting children and young people from abuse", by=e.nspcc,
@@ -1203,16 +1547,29 @@ def build_statements(e: SimpleNamespace, o: SimpleNamespace) -> None:
               [Rep(A3, "More than 10,000 offences of online child sexual crimes were recorded for "
                        "the first time by police forces last year", "has warned")],
               about=[o.o_2019])
+    statement("research-suggests-risks-increased-during-lockdown", e.willis_palmer, "publication",
+              [Rep(A3, "Although the FOI statistics do not include the lockdown period, research "
+                       "suggest that risks to children online have increased during this period, "
+                       "and the number of Childline counselling sessions about online grooming "
+                       "have increased.",
+                   comment="In the article's own voice: the research is not named.")],
+              about=[e.lockdown])
     statement("burrows-figures-suggest-abuse-already-rising", e.burrows, "direct",
               [Rep(A3, "These figures suggest that online abuse was already rising before lockdown, "
                        "and the risks to children appear to have spiked significantly since.",
                    "said")], about=[o.o_2019])
+    statement("final-consultation-response-awaited-2020", e.willis_palmer, "publication",
+              [Rep(A3, "The government published the Online Harms White Paper in April 2019 but "
+                       "have yet to produce the final consultation response.",
+                   comment="In the article's own voice.")],
+              about=[e.white_paper, e.consultation_response])
     wp = statement(
         "wild-west-web-calls-for-white-paper-and-regulator-2020", e.nspcc, "reported",
         [Rep(A3, "the government to push forward with the Online Harms White Paper and to set up an "
                  "independent regulator who would have the power to investigate and fine social "
                  "networks if they failed to protect children", "is calling for",
-             comment="Attributed in the source to ‘The charity’s #WildWestWeb campaign’.")])
+             comment="Given in the source to ‘The charity’s #WildWestWeb campaign’.")],
+        campaign=e.wild_west_web)
     ask("push-forward-with-online-harms-white-paper", A3,
         "push forward with the Online Harms White Paper", by=e.wild_west_web,
         campaign=e.wild_west_web, to=[e.government], topic="legislation", stated_in=wp)
@@ -1228,15 +1585,23 @@ def build_statements(e: SimpleNamespace, o: SimpleNamespace) -> None:
         topic="legislation", stated_in=plans)
     ask("pass-legislation-by-end-of-2021", A3, "pass legislation by the end of 2021", by=e.nspcc,
         to=[e.government], topic="legislation", stated_in=plans, n=1)
-    statement("burrows-almost-17-months", e.burrows, "direct",
-              [Rep(A3, "It is now almost 17 months since the government’s original proposals for "
-                       "social media regulation were published and children continue to face "
-                       "preventable harm online.", "added")])
-    statement("burrows-prime-minister-must-prioritise-online-harms-bill", e.burrows, "direct",
-              [Rep(A3, "The Prime Minister needs to prioritise introducing a truly comprehensive "
-                       "Online Harms Bill this Autumn and pass legislation by the end of 2021 that "
-                       "sees tech firms held criminally and financially accountable if they "
-                       "continue to put children at risk", "concluded")])
+    bill = statement(
+        "burrows-almost-17-months-prime-minister", e.burrows, "direct",
+        [Rep(A3, ("It is now almost 17 months since the government’s original proposals for "
+                  "social media regulation were published and children continue to face "
+                  "preventable harm online.",
+                  "The Prime Minister needs to prioritise introducing a truly comprehensive "
+                  "Online Harms Bill this Autumn and pass legislation by the end of 2021 that "
+                  "sees tech firms held criminally and financially accountable if they continue "
+                  "to put children at risk"), "added",
+             comment="One quotation of two paragraphs; the second ends ‘he concluded’.")])
+    ask("prioritise-online-harms-bill-this-autumn", A3,
+        "prioritise introducing a truly comprehensive Online Harms Bill this Autumn",
+        by=e.burrows, to=[e.pm], topic="legislation", stated_in=bill)
+    ask("legislation-tech-firms-criminally-and-financially-accountable", A3,
+        "pass legislation by the end of 2021 that sees tech firms held criminally and financially "
+        "accountable if they continue to put children at risk", by=e.burrows, to=[e.pm],
+        topic="legislation", stated_in=bill)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -3,9 +3,11 @@
 SHACL can say a span *has* offsets and an exact text; only a look at the source can say they agree.
 For every span (``oa:SpecificResource``) the text between its offsets must equal its ``oa:exact``,
 and lie inside the article body recorded in ``data/sources/manifest.json`` (everything outside the
-body is site boilerplate). The source files must still hash to the manifest's SHA-256, or every
-offset is suspect. When a span is wrong the finding says where its text really occurs, so a curator
-can fix an offset in one step.
+body is site boilerplate), except a span that is only evidence of who published the page
+(``cf:publisherEvidence``, editorial rule 12): a masthead or copyright line is furniture, and
+that is exactly what it attests. The source files must still hash to the manifest's SHA-256, or
+every offset is suspect. When a span is wrong the finding says where its text really occurs, so a
+curator can fix an offset in one step.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from cyberflag import quotations
 from cyberflag.findings import ERROR, INFO, Finding
 from cyberflag.namespaces import CF, OA
 
 LAYER = "anchoring"
 _SHOWN = 60  # characters of a quote shown in a message
+SEPARATOR = " … "
+"""Joins the segments of one quotation (editorial rule 1), in data and in every output."""
 
 
 @dataclass(frozen=True)
@@ -121,11 +126,22 @@ def _selectors(graph: Graph, span: URIRef) -> tuple[int | None, int | None, str 
     return start, end, exact
 
 
-def check_span(span: str, source: SourceText, start: int, end: int, exact: str) -> list[Finding]:
-    """The findings for one span against its source text (none when it is right)."""
+def furniture_only(graph: Graph, span: URIRef) -> bool:
+    """Whether every use of ``span`` is as ``cf:publisherEvidence`` (rule 12: may lie outside)."""
+    uses = {predicate for _, predicate in graph.subject_predicates(span)}
+    return uses == {CF.publisherEvidence}
+
+
+def check_span(
+    span: str, source: SourceText, start: int, end: int, exact: str, furniture: bool = False
+) -> list[Finding]:
+    """The findings for one span against its source text (none when it is right).
+
+    ``furniture`` spans (publisher evidence only) may lie anywhere in the page.
+    """
     text = source.text
     if text[start:end] == exact:
-        if source.body_start <= start and end <= source.body_end:
+        if furniture or (source.body_start <= start and end <= source.body_end):
             return []
         return [
             Finding(
@@ -133,7 +149,8 @@ def check_span(span: str, source: SourceText, start: int, end: int, exact: str) 
                 ERROR,
                 span,
                 f"quote lies outside the article body "
-                f"({source.body_start}-{source.body_end}), in site boilerplate",
+                f"({source.body_start}-{source.body_end}), in site boilerplate (only "
+                f"cf:publisherEvidence may point there, rule 12)",
                 (f"span {start}-{end}: {_short(exact)!r}",),
                 file=source.file,
             )
@@ -143,7 +160,11 @@ def check_span(span: str, source: SourceText, start: int, end: int, exact: str) 
         f"oa:exact is {_short(exact)!r}",
     ]
     hits = occurrences(text, exact)
-    in_body = [h for h in hits if source.body_start <= h and h + len(exact) <= source.body_end]
+    in_body = [
+        h
+        for h in hits
+        if furniture or (source.body_start <= h and h + len(exact) <= source.body_end)
+    ]
     if in_body:
         places = ", ".join(f"{h}-{h + len(exact)}" for h in in_body)
         message = f"offsets do not match the quote; it occurs at {places}"
@@ -186,18 +207,70 @@ def check(graph: Graph, data_dir: Path) -> list[Finding]:
             )
             continue
         checked += 1
-        findings += check_span(str(span), source, start, end, exact)
-    if not [f for f in findings if f.severity == ERROR]:
-        findings.append(
-            Finding(
-                LAYER,
-                INFO,
-                str(data_dir / "sources"),
-                f"{checked} spans match their source texts, all inside article "
-                f"bodies; {len(sources)} source files match the manifest",
-            )
+        findings += check_span(
+            str(span), source, start, end, exact, furniture_only(graph, span)
         )
+    findings += check_reported_words(graph)
+    texts = {
+        article: sources[str(file)].text
+        for article, file in graph.subject_objects(CF.sourceFile)
+        if isinstance(article, URIRef) and str(file) in sources
+    }
+    findings += quotations.check(graph, texts)
+    if not [f for f in findings if f.severity == ERROR]:
+        findings.append(summary(data_dir, checked, len(sources)))
     return findings
 
 
-__all__ = ["SourceText", "check", "check_span", "closest", "load_sources", "occurrences"]
+def check_reported_words(graph: Graph) -> list[Finding]:
+    """A report's ``cf:reportedWords`` must be its spans' words in text order, joined (rule 1).
+
+    The words are kept as data so that queries need not reassemble segments; this is what keeps
+    that copy true to the spans (which the span check above holds to the source).
+    """
+    findings = []
+    for report, words in sorted(graph.subject_objects(CF.reportedWords)):
+        segments = []
+        for target in graph.objects(report, OA.hasTarget):
+            start, _end, exact = _selectors(graph, target)  # type: ignore[arg-type]
+            if start is None or exact is None:
+                break
+            segments.append((start, exact))
+        else:
+            expected = SEPARATOR.join(exact for _, exact in sorted(segments))
+            if str(words) != expected:
+                findings.append(
+                    Finding(
+                        LAYER,
+                        ERROR,
+                        str(report),
+                        "cf:reportedWords differ from the report's spans (their exact words in "
+                        "text order, joined with \" … \", rule 1)",
+                        (f"reportedWords: {_short(str(words))!r}", f"spans: {_short(expected)!r}"),
+                    )
+                )
+    return findings
+
+
+def summary(data_dir: Path, spans: int, sources: int) -> Finding:
+    """The layer's one-line result when nothing is wrong (also written by the cached run)."""
+    return Finding(
+        LAYER,
+        INFO,
+        str(data_dir / "sources"),
+        f"{spans} spans match their source texts, all inside article bodies but publisher "
+        f"evidence; {sources} source files match the manifest",
+    )
+
+
+__all__ = [
+    "SourceText",
+    "check",
+    "check_reported_words",
+    "check_span",
+    "closest",
+    "furniture_only",
+    "load_sources",
+    "occurrences",
+    "summary",
+]

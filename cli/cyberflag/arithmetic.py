@@ -24,6 +24,9 @@ from cyberflag.namespaces import CF, QB
 LAYER = "arithmetic"
 APPROXIMATE = Fraction(5, 100)
 """How far "approximately N" may stray from N: 5 per cent."""
+EXACT = (CF.Exactly, CF.AverageOf)
+"""Comparators whose figure is the value itself, rounded as the press rounds: "an average of
+15 a day" is a mean stated to the unit, checked exactly as a plain "15" would be (rule 8)."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class Figure:
 
     def range(self) -> Range | None:
         """What the statement says about the true value (None: too vague to compute with)."""
-        if self.comparator == CF.Exactly:
+        if self.comparator in EXACT:
             return Range(self.value, self.value)
         if self.comparator in (CF.MoreThan, CF.Over):
             return Range(self.value, None)
@@ -150,7 +153,7 @@ def agrees(stated: Figure, computed: Range) -> tuple[bool, str]:
     """Does the stated value fit the computed range, under its comparator and rounding?"""
     unit = Fraction(1, 10**stated.decimals)
     v = stated.value
-    if stated.comparator == CF.Exactly:
+    if stated.comparator in EXACT:
         # truncation accepts [v, v+unit), rounding [v-unit/2, v+unit/2): together [v-unit/2, v+unit)
         lo, hi = v - unit / 2, v + unit
         ok = (computed.hi is None or computed.hi >= lo) and computed.lo < hi

@@ -600,7 +600,7 @@ def run_sparql(
     write_result(run_query(text, data, engine, endpoint, store), fmt, output, width)
 
 
-WHO_SAID_COLUMNS = ("date", "speaker and role", "kind", "statement", "reported in")
+WHO_SAID_COLUMNS = ("date", "speaker, role", "kind", "verb", "words", "reported in")
 """The columns of ``who-said``'s table (json, csv, tsv and jsonl keep every query column)."""
 
 
@@ -624,10 +624,19 @@ def who_said_rows(result: SelectResult) -> list[list[str]]:
         else:
             date = "undated"
         speaker = get("speakerName") + (f"\n{get('roles')}" if get("roles") else "")
+        if get("attributionInferred") == "true":
+            # Rule 5: the reporting sentence does not name the speaker; say so where it is read.
+            speaker += "\n(attribution inferred)"
+        kind = get("kind")
+        if get("campaignLabel"):
+            kind += f"\n{get('campaignLabel')}"
         article = get("headline") or short_iri(get("article"))
         if get("publisherName"):
             article += f"\n{get('publisherName')}"
-        rows.append([date, speaker, get("kind"), get("text"), article])
+        others = int(get("articleCount") or 1) - 1
+        if others > 0:
+            article += f"\n(also in {others} other article{'s' if others > 1 else ''})"
+        rows.append([date, speaker, kind, get("verb"), get("text"), article])
     return rows
 
 
@@ -645,13 +654,15 @@ def who_said_table(result: SelectResult, width: int | None) -> str:
         return "No statements match.\n"
     rows = who_said_rows(result)
     # Consecutive statements from one article by one speaker: name them once, on the first row.
-    for previous, row in zip(reversed(rows[:-1]), reversed(rows[1:]), strict=True):
-        if row[4] == previous[4]:
-            if row[1] == previous[1]:
-                row[1] = ""
-            row[4] = ""
+    # The "also in" note belongs to the row, so it stays when the article's name is dropped.
+    named = [row[5].partition("\n(also in")[0] for row in rows]
+    for i in range(len(rows) - 1, 0, -1):
+        if named[i] == named[i - 1]:
+            if rows[i][1] == rows[i - 1][1]:
+                rows[i][1] = ""
+            rows[i][5] = rows[i][5][len(named[i]) :].lstrip("\n")
     natural = natural_widths(WHO_SAID_COLUMNS, rows)
-    widths = fit_columns(natural, width, {1: 2, 3: 6, 4: 2}, floor=14)
+    widths = fit_columns(natural, width, {1: 2, 3: 1, 4: 6, 5: 2}, floor=13)
     return render_columns(WHO_SAID_COLUMNS, rows, widths)
 
 
@@ -701,23 +712,33 @@ def speakers_named(runner: Engine, person: tuple[str, ...]) -> list[str]:
     "--organisation",
     multiple=True,
     metavar="TEXT",
-    help="Part of an organisation's name or alias: statements by it, or by people holding a "
-    "role in it at the time. Repeatable (any of them).",
+    help="Part of an organisation's name, alias or official name, or of a campaign's name: "
+    "statements by it, by people holding a role in it at the time, or made for the campaign. "
+    "Repeatable (any of them).",
 )
-@click.option("--contains", metavar="TEXT", help="Part of the statement's text, any case.")
+@click.option(
+    "--contains",
+    multiple=True,
+    metavar="TEXT",
+    help="Part of the words of any report of the statement as its article gives them, or of "
+    "its campaign's name, any case. Repeatable (any of them).",
+)
 @click.option("--since", metavar="DATE", help="Reported on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Reported on or before DATE (YYYY-MM-DD).")
 @click.option(
     "--kind",
-    type=click.Choice(["direct", "partial", "reported"], case_sensitive=False),
+    type=click.Choice(
+        ["direct", "partial", "reported", "headline", "publication"], case_sensitive=False
+    ),
     multiple=True,
-    help="Direct quote, partial quote or reported speech. Repeatable (any of them).",
+    help="Direct quote, partial quote, reported speech, a headline's claim or the "
+    "publication's own claim. Repeatable (any of them).",
 )
 @result_options
 def who_said(
     person: tuple[str, ...],
     organisation: tuple[str, ...],
-    contains: str | None,
+    contains: tuple[str, ...],
     since: str | None,
     until: str | None,
     kind: tuple[str, ...],
@@ -737,9 +758,12 @@ def who_said(
       cyberflag who-said --contains "thousand eyes"
       cyberflag who-said --organisation NSPCC --since 2018-01-01 --format csv
     Different options must all match. Undated articles match --since and --until
-    through the range of dates their date inference allows. The table shows date,
-    speaker and role at the time, kind, the statement as recorded, and the article;
-    csv, tsv, json and jsonl give every column of the who-said-what saved query.
+    through the range of dates their date inference allows. The table shows date
+    (inferred dates as ranges), speaker and role at the time (inferred attributions
+    marked), kind (and campaign), reporting verb as written, the report's own words
+    (segments joined with " … ") and the article, with the number of other articles
+    reporting the same statement; csv, tsv, json and jsonl give every column of the
+    who-said-what saved query.
     """
     from cyberflag import queries
     from cyberflag.results import SelectResult
@@ -747,7 +771,7 @@ def who_said(
     values: dict[str, list[str]] = {
         "person": list(person),
         "organisation": list(organisation),
-        "contains": [contains] if contains is not None else [],
+        "contains": list(contains),
         "since": [since] if since is not None else [],
         "until": [until] if until is not None else [],
         "kind": [k.lower() for k in kind],

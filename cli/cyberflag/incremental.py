@@ -858,15 +858,7 @@ def _assemble(
     if not [f for f in anchoring_all if f.severity == ERROR]:
         spans = len(cache.nodes_of_type(_SPAN))
         unchecked = sum(1 for f in anchoring_all if f.message.startswith(_UNCHECKED_SPAN))
-        out.append(
-            Finding(
-                "anchoring",
-                INFO,
-                str(data_dir / "sources"),
-                f"{spans - unchecked} spans match their source texts, all inside article "
-                f"bodies; {len(sources)} source files match the manifest",
-            )
-        )
+        out.append(anchoring.summary(data_dir, spans - unchecked, len(sources)))
     # consistency: the summary when nothing was found
     if not any(f.layer == "consistency" for f in out):
         out.append(Finding("consistency", INFO, "data", "no conflicting figures, quotes or roles"))

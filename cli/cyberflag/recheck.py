@@ -47,6 +47,7 @@ from cyberflag.incremental import (
     read_source,
 )
 from cyberflag.index import Source
+from cyberflag.namespaces import OA
 
 JOBS_ENV = "CYBERFLAG_JOBS"
 """How many worker processes a full validation uses (default: one per core)."""
@@ -157,6 +158,12 @@ def node_findings(
 
     focus = set(nodes)
     context = cache.graph(cache.closure(focus, DEPTH), cache.typed(focus, INBOUND_TYPES))
+    # Editorial rule 1 (quotations.py) judges a span by the report that targets it: its statement's
+    # kind and its other segments, two hops from the report. Spans reach their reports only
+    # backwards, so those reports' neighbourhoods are added.
+    reports = {str(s) for s, _, o in context.triples((None, OA.hasTarget, None)) if str(o) in focus}
+    if reports:
+        context += cache.graph(cache.closure(reports, 2), ())
     found = checks.shapes_layer(context, ontology, shapes, only=focus)
     found += anchoring.check(context, data_dir)
     found += arithmetic.check(context)

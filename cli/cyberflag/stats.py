@@ -33,11 +33,14 @@ class Stats:
     direct_quotes: int
     partial_quotes: int
     reported_speech: int
+    headline_claims: int
+    publication_claims: int
     statistics: int
     campaigns: int
     asks: int
     events_and_documents: int
     reports: int
+    external_facts: int
     triples_data: int
     triples_with_ontology: int
 
@@ -53,12 +56,15 @@ class Stats:
                 "direct_quote": flat["direct_quotes"],
                 "partial_quote": flat["partial_quotes"],
                 "reported_speech": flat["reported_speech"],
+                "headline_claim": flat["headline_claims"],
+                "publication_claim": flat["publication_claims"],
             },
             "statistics": flat["statistics"],
             "campaigns": flat["campaigns"],
             "asks": flat["asks"],
             "events_and_documents": flat["events_and_documents"],
             "reports": flat["reports"],
+            "external_facts": flat["external_facts"],
             "triples": {
                 "data": flat["triples_data"],
                 "with_ontology": flat["triples_with_ontology"],
@@ -75,11 +81,14 @@ class Stats:
             ("  direct quotes", self.direct_quotes),
             ("  partial quotes", self.partial_quotes),
             ("  reported speech", self.reported_speech),
+            ("  headline claims", self.headline_claims),
+            ("  publication claims", self.publication_claims),
             ("statistics (observations)", self.statistics),
             ("campaigns", self.campaigns),
             ("asks", self.asks),
             ("events and documents", self.events_and_documents),
             ("reports", self.reports),
+            ("external facts", self.external_facts),
             ("triples (data)", self.triples_data),
             ("triples (data and ontology)", self.triples_with_ontology),
         ]
@@ -104,11 +113,14 @@ def compute(loaded: LoadedData) -> Stats:
         direct_quotes=counts["directQuotes"],
         partial_quotes=counts["partialQuotes"],
         reported_speech=counts["reportedSpeech"],
+        headline_claims=counts["headlineClaims"],
+        publication_claims=counts["publicationClaims"],
         statistics=counts["statistics"],
         campaigns=counts["campaigns"],
         asks=counts["asks"],
         events_and_documents=counts["events"] + counts["documents"],
         reports=counts["reports"],
+        external_facts=counts["externalFacts"],
         triples_data=triples["dataTriples"],
         triples_with_ontology=triples["allTriples"],
     )

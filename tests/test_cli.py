@@ -197,6 +197,33 @@ def test_export_defaults_to_turtle_and_writes_file(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl"]
 
 
+def test_output_file_extension_names_the_format(
+    runner: CliRunner, fixture_data: Path, tmp_path: Path
+) -> None:
+    # -o graph.nt writes N-Triples, as Jena's riot would; no Turtle in a .nt file
+    nt = tmp_path / "graph.nt"
+    assert run(runner, "export", "-o", str(nt), "--data", str(fixture_data)).exit_code == 0
+    merged = Graph().parse(nt, format="nt")
+    assert_isomorphic(load(fixture_data).union(), merged)
+    assert not nt.read_text(encoding="utf-8").startswith("@prefix")
+    # a query's rows: -o x.csv writes CSV, not a text table
+    csv = tmp_path / "people.csv"
+    result = run(runner, "query", "people", "-o", str(csv), "--data", str(fixture_data))
+    assert result.exit_code == 0
+    assert csv.read_text(encoding="utf-8").splitlines()[0].startswith("person,name,")
+    # an explicit --format that contradicts the name is refused, and nothing is written
+    clash = tmp_path / "clash.nt"
+    result = run(runner, "export", "--format", "turtle", "-o", str(clash), "--data",
+                 str(fixture_data))
+    err = assert_one_line_error(result)
+    assert "-o clash.nt names the nt format but --format is turtle" in err
+    assert not clash.exists()
+    # an unknown extension keeps the default
+    other = tmp_path / "graph.rdf-out"
+    assert run(runner, "export", "-o", str(other), "--data", str(fixture_data)).exit_code == 0
+    assert other.read_text(encoding="utf-8").startswith("@prefix cf: ")
+
+
 def test_export_to_missing_directory_is_an_error(
     runner: CliRunner, fixture_data: Path, tmp_path: Path
 ) -> None:

@@ -50,6 +50,7 @@ def output_options(
 
     def decorator(func: F) -> F:
         if output:
+            func = _format_from_extension(func, formats)
             func = click.option(
                 "-o",
                 "--output",
@@ -68,6 +69,45 @@ def output_options(
         return func
 
     return decorator
+
+
+EXTENSIONS = {
+    ".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "jsonld",
+    ".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+}
+"""The format a file name's extension names, as Jena's riot reads it (``-o graph.nt``)."""
+
+
+def _format_from_extension(func: F, formats: Sequence[str]) -> F:
+    """``-o FILE`` with a known extension sets the format when ``--format`` is not given, and
+    a ``--format`` that contradicts it is refused (exit 2), so ``export -o graph.nt`` never
+    writes Turtle into a ``.nt`` file."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        output, fmt = kwargs.get("output"), kwargs.get("fmt")
+        named = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+        if named is not None and named in formats:
+            context = click.get_current_context()
+            given = context.get_parameter_source("fmt") in (
+                click.core.ParameterSource.COMMANDLINE,
+                click.core.ParameterSource.ENVIRONMENT,
+            )
+            if not given:
+                kwargs["fmt"] = named
+            elif fmt is not None and fmt.lower() != named:
+                raise click.UsageError(
+                    f"-o {output.name} names the {named} format but --format is {fmt.lower()}; "
+                    f"drop --format or give the file a .{_suffix(fmt.lower())} name",
+                    ctx=context,
+                )
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _suffix(fmt: str) -> str:
+    return next((ext[1:] for ext, name in EXTENSIONS.items() if name == fmt), fmt)
 
 
 def data_option(func: F) -> F:

@@ -208,10 +208,14 @@ def list_conflicts(data: Path | None, fmt: str, width: int | None) -> None:
     """
     from cyberflag import checks
 
-    _print_check_report(checks.run(data, layers=("consistency",)), data, fmt, width)
+    _print_check_report(
+        checks.run(data, layers=("consistency",)), data, fmt, width, command="conflicts"
+    )
 
 
-def _print_check_report(run: Any, data: Path | None, fmt: str, width: int | None) -> None:
+def _print_check_report(
+    run: Any, data: Path | None, fmt: str, width: int | None, command: str = "validate"
+) -> None:
     """Print a validation run as text (wrapped to the terminal) or JSON."""
     from cyberflag import report
     from cyberflag.resources import data_dir
@@ -221,7 +225,10 @@ def _print_check_report(run: Any, data: Path | None, fmt: str, width: int | None
     if fmt == "json":
         click.echo(report.format_json(run, where), nl=False)
     else:
-        click.echo(report.format_text(run, where, terminal_width(width) or 0), nl=False)
+        text = report.format_text(
+            run, where, terminal_width(width) or 0, command, ran_only=command != "validate"
+        )
+        click.echo(text, nl=False)
 
 
 @cli.command("export", epilog=EPILOG)

@@ -69,10 +69,16 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     ) or [first]
 
 
-def format_text(run: CheckRun, where: str, width: int = 100) -> str:
-    """The report for people, wrapped to ``width`` columns (0: no wrapping)."""
-    lines = [f"cyberflag validate: {where} ({_plural(run.files, 'data file')})", ""]
+def format_text(
+    run: CheckRun, where: str, width: int = 100, command: str = "validate", ran_only: bool = False
+) -> str:
+    """The report for people, wrapped to ``width`` columns (0: no wrapping). ``ran_only`` leaves
+    out the layers that were not run (``conflicts`` runs one layer: five "skipped" rows say
+    nothing there, where ``validate --layer`` shows them so that a partial check is visible)."""
+    lines = [f"cyberflag {command}: {where} ({_plural(run.files, 'data file')})", ""]
     for layer in LAYERS:
+        if ran_only and run.status(layer) == "skipped":
+            continue
         head = f"  {layer:<12} {run.status(layer):<21} "
         lines += _wrap(layer_summary(run, layer), width, head, " " * len(head))
     shown = [f for f in run.findings if not _is_layer_summary(f, run)]

@@ -785,6 +785,14 @@ def test_who_said_machine_formats(runner: CliRunner, fmt: str) -> None:
     assert "report" in out.splitlines()[0] or fmt == "jsonl"
 
 
+def test_who_said_offers_only_row_formats(runner: CliRunner) -> None:
+    # who-said always answers with rows: graph formats, which could only fail, are not offered
+    assert "[table|csv|tsv|json|jsonl]" in ok(run(runner, "who-said", "-h"))
+    err = one_line_error(run(runner, "who-said", "--person", "Bailey", "--format", "turtle"))
+    assert "'turtle' is not one of 'table', 'csv', 'tsv', 'json', 'jsonl'" in err
+    assert "[table|csv|tsv|json|jsonl|turtle|nt|jsonld]" in ok(run(runner, "query", "-h"))
+
+
 def test_who_said_no_match(runner: CliRunner) -> None:
     assert ok(run(runner, "who-said", "--person", "Nobody Atall")) == "No statements match.\n"
 

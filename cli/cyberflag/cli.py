@@ -63,6 +63,11 @@ SELECT_FORMATS = ("table", "csv", "tsv", "json", "jsonl")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld")
 """Formats for graphs (CONSTRUCT, DESCRIBE); as :data:`cyberflag.render.GRAPH_FORMATS`."""
 
+SELECT_FORMAT_HELP = (
+    "Output format: table (the default, also when output is not a terminal: ask for csv, tsv, "
+    "json or jsonl explicitly), or the W3C SPARQL 1.1 results formats csv, tsv, json, or jsonl "
+    "(one JSON object per row)."
+)
 RESULT_FORMAT_HELP = (
     "Output format. Solutions and booleans: table (the default, also when output is not a "
     "terminal: ask for csv, tsv, json or jsonl explicitly), or the W3C SPARQL 1.1 results formats "
@@ -308,20 +313,29 @@ def build_index(store: Path | None, data: Path | None, rebuild: bool, fmt: str) 
 # --- saved queries, SPARQL, who-said ------------------------------------------------------------
 
 
-def result_options(func: Any) -> Any:
+def result_options(func: Any, graphs: bool = True) -> Any:
     """The options every command that runs SPARQL shares: format, -o, width, engine, data, the
     index's ``--store``, and ``--endpoint`` (with ``--timeout``, ``--graph``) to run on a SPARQL
-    server instead."""
+    server instead. ``graphs``: whether the command can return a graph (who-said never does, so
+    it does not offer graph formats that would always fail)."""
+    formats, help_text = SELECT_FORMATS, SELECT_FORMAT_HELP
+    if graphs:
+        formats, help_text = SELECT_FORMATS + GRAPH_FORMATS, RESULT_FORMAT_HELP
     for option in (
         store_option,
         data_option,
         engine_option,
         width_option,
-        output_options(SELECT_FORMATS + GRAPH_FORMATS, auto=True, help_text=RESULT_FORMAT_HELP),
+        output_options(formats, auto=True, help_text=help_text),
         endpoint_options,
     ):
         func = option(func)
     return func
+
+
+def rows_result_options(func: Any) -> Any:
+    """:func:`result_options` for a command whose answer is always rows (who-said)."""
+    return result_options(func, graphs=False)
 
 
 def make_engine(
@@ -741,7 +755,7 @@ def speakers_named(runner: Engine, person: tuple[str, ...]) -> list[str]:
     help="Direct quote, partial quote, reported speech, a headline's claim or the "
     "publication's own claim. Repeatable (any of them).",
 )
-@result_options
+@rows_result_options
 def who_said(
     person: tuple[str, ...],
     organisation: tuple[str, ...],

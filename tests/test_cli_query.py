@@ -163,7 +163,10 @@ def test_queries_json(runner: CliRunner) -> None:
         "allowed": ["direct", "partial", "reported", "headline", "publication"],
         "description": "How the article conveys the words: a direct or partial quote, reported "
         "speech, a headline's claim or the publication's own claim.",
+        "partial": None,
     }
+    since, until = (p for p in who["parameters"] if p["name"] in ("since", "until"))
+    assert (since["partial"], until["partial"]) == ("start", "end")
     repeated = next(q for q in listing if q["name"] == "repeated-statements")
     assert repeated["parameters"][0]["default"] == ["2"]
     assert "text" not in who
@@ -387,7 +390,8 @@ def test_query_required_parameter_given(runner: CliRunner, required_queries: Pat
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        (["-p", "since", "last week"], "parameter 'since': 'last week' is not a date (YYYY-MM-DD)"),
+        (["-p", "since", "last week"],
+         "parameter 'since': 'last week' is not a date (YYYY-MM-DD, or YYYY or YYYY-MM)"),
         (["-p", "since", "2017-02-30"], "parameter 'since': '2017-02-30' is not a valid date"),
         (["-p", "kind", "quoted"], "parameter 'kind': 'quoted' is not one of direct, partial"),
         (["-p", "author", "x"], "has no parameter 'author'; parameters: person (string"),
@@ -799,7 +803,27 @@ def test_who_said_no_match(runner: CliRunner) -> None:
 
 def test_who_said_bad_date_names_the_parameter(runner: CliRunner) -> None:
     err = one_line_error(run(runner, "who-said", "--since", "June 2017"))
-    assert "parameter 'since': 'June 2017' is not a date (YYYY-MM-DD)" in err
+    assert "parameter 'since': 'June 2017' is not a date (YYYY-MM-DD, or YYYY or YYYY-MM)" in err
+
+
+def test_dates_as_people_write_them(runner: CliRunner) -> None:
+    # a year or a month stands for its first day in since, its last in until
+    def rows(*args: str) -> list[dict[str, str]]:
+        return bindings(ok(run(runner, "who-said", *args, "--format", "json")))
+
+    year = rows("--since", "2017", "--until", "2017")
+    assert year == rows("--since", "2017-01-01", "--until", "2017-12-31")
+    assert {r["date"] for r in year} == {"2017-06-01"}
+    assert rows("--since", "2017-06", "--until", "2017-06") == year
+    assert rows("--since", "2017-05", "--until", "2017-05") == []
+    assert rows("--until", "2016-06") == rows("--until", "2016-06-30")
+    err = one_line_error(run(runner, "who-said", "--since", "2017-13"))
+    assert "parameter 'since': '2017-13' is not a valid date (YYYY-MM-DD)" in err
+    # the same in the saved queries' parameters
+    assert ok(run(runner, "query", "timeline", "-p", "since", "2019", "-p", "until", "2019",
+                  "--format", "csv")) == ok(run(
+        runner, "query", "timeline", "-p", "since", "2019-01-01", "-p", "until", "2019-12-31",
+        "--format", "csv"))
 
 
 def test_who_said_rdflib_engine(runner: CliRunner) -> None:

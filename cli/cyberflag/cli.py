@@ -402,6 +402,7 @@ def param_json(param: Param) -> dict[str, Any]:
         "default": list(param.default) if param.default else None,
         "allowed": list(param.enum) if param.enum is not None else None,
         "description": param.description,
+        "partial": param.partial,
     }
 
 
@@ -744,8 +745,16 @@ def speakers_named(runner: Engine, person: tuple[str, ...]) -> list[str]:
     help="Part of the words of any report of the statement as its article gives them, or of "
     "its campaign's name, any case. Repeatable (any of them).",
 )
-@click.option("--since", metavar="DATE", help="Reported on or after DATE (YYYY-MM-DD).")
-@click.option("--until", metavar="DATE", help="Reported on or before DATE (YYYY-MM-DD).")
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Reported on or after DATE: YYYY-MM-DD, or a year or month (2017 is 2017-01-01).",
+)
+@click.option(
+    "--until",
+    metavar="DATE",
+    help="Reported on or before DATE: YYYY-MM-DD, or a year or month (2017 is 2017-12-31).",
+)
 @click.option(
     "--kind",
     type=click.Choice(

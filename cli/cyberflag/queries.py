@@ -51,7 +51,9 @@ PARAM_TYPES = ("iri", "string", "date", "integer", "decimal")
 """The parameter types a header may declare."""
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-_PARAM_KEYS = {"name", "type", "required", "default", "enum", "multiple", "description"}
+_PARAM_KEYS = {
+    "name", "type", "required", "default", "enum", "multiple", "description", "partial",
+}
 _HEADER_KEYS = {"summary", "description", "params"}
 
 UPDATE_KEYWORDS = frozenset(
@@ -226,6 +228,9 @@ class Param:
     default: tuple[str, ...] = ()
     enum: tuple[str, ...] | None = None
     description: str = ""
+    partial: str | None = None
+    """For a date: ``start`` or ``end``, what a year or month alone stands for (its first or last
+    day), so that ``--since 2017 --until 2017`` means the whole of 2017."""
 
     @property
     def variable(self) -> str:
@@ -360,6 +365,9 @@ def _params(data: Any, where: str, line: int) -> tuple[Param, ...]:
             if not isinstance(item.get(flag, False), bool):
                 raise fail(f"param {name!r}: {flag} must be true or false")
         enum = _as_strings(item["enum"]) if item.get("enum") is not None else None
+        partial = item.get("partial")
+        if partial is not None and (kind != "date" or partial not in ("start", "end")):
+            raise fail(f"param {name!r}: partial must be start or end, on a date")
         param = Param(
             name=name,
             type=kind,
@@ -368,6 +376,7 @@ def _params(data: Any, where: str, line: int) -> tuple[Param, ...]:
             default=_as_strings(item.get("default")),
             enum=enum,
             description=" ".join(str(item.get("description", "")).split()),
+            partial=partial,
         )
         try:  # a default must itself be a valid value
             for raw in param.default:
@@ -468,6 +477,24 @@ def all_queries(directory: Path | str | None = None) -> list[Query]:
 _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 _DATE = re.compile(r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}\Z")
+_PARTIAL_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?\Z")
+
+
+def whole_date(value: str, end: str) -> str:
+    """A year or month as people write it (``2017``, ``2017-06``) as its first day, or for
+    ``end`` its last (``2017-12-31``, ``2017-06-30``); anything else is returned unchanged."""
+    match = _PARTIAL_DATE.match(value)
+    if match is None:
+        return value
+    year, month = int(match.group(1)), match.group(2)
+    if end == "start":
+        return f"{year:04d}-{month or '01'}-01"
+    if month is None:
+        return f"{year:04d}-12-31"
+    if not 1 <= int(month) <= 12:
+        return value  # reported as not a valid date
+    last = (_dt.date(year + int(month) // 12, int(month) % 12 + 1, 1) - _dt.timedelta(days=1))
+    return last.isoformat()
 
 
 def to_term(param: Param, raw: str) -> ox.NamedNode | ox.Literal:
@@ -491,8 +518,11 @@ def to_term(param: Param, raw: str) -> ox.NamedNode | ox.Literal:
         except ValueError:
             raise bad("a valid IRI") from None
     if param.type == "date":
+        if param.partial is not None and _PARTIAL_DATE.match(value):
+            value = whole_date(value, param.partial)
         if not _DATE.match(value):
-            raise bad("a date (YYYY-MM-DD)")
+            raise bad("a date (YYYY-MM-DD, or YYYY or YYYY-MM)" if param.partial else
+                      "a date (YYYY-MM-DD)")
         try:
             _dt.date.fromisoformat(value)
         except ValueError:

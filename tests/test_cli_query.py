@@ -806,6 +806,18 @@ def test_who_said_bad_date_names_the_parameter(runner: CliRunner) -> None:
     assert "parameter 'since': 'June 2017' is not a date (YYYY-MM-DD, or YYYY or YYYY-MM)" in err
 
 
+def test_curies_as_the_tables_print_them_are_iris(runner: CliRunner) -> None:
+    full = "https://w3id.org/cyberflag/id/person/simon-bailey"
+    by_curie = ok(run(runner, "query", "who-said-what", "-p", "speaker",
+                      "cfd:person/simon-bailey", "--format", "json"))
+    assert by_curie == ok(run(runner, "query", "who-said-what", "-p", "speaker", full,
+                              "--format", "json"))
+    assert {r["speaker"] for r in bindings(by_curie)} == {full}
+    # an IRI whose scheme is not a prefix of the project stays as it is
+    assert bindings(ok(run(runner, "query", "who-said-what", "-p", "speaker",
+                           "urn:x:simon-bailey", "--format", "json"))) == []
+
+
 def test_dates_as_people_write_them(runner: CliRunner) -> None:
     # a year or a month stands for its first day in since, its last in until
     def rows(*args: str) -> list[dict[str, str]]:

@@ -45,6 +45,7 @@ import pyoxigraph as ox
 from cyberflag import resources
 from cyberflag.errors import DataError, InputError
 from cyberflag.layout import display_path
+from cyberflag.prefixes import PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "date", "integer", "decimal")
@@ -513,6 +514,11 @@ def to_term(param: Param, raw: str) -> ox.NamedNode | ox.Literal:
     if param.type == "iri":
         if not value or ":" not in value:
             raise bad("an absolute IRI")
+        # A CURIE as the tables print it (cfd:person/simon-bailey) means the full IRI: taken as
+        # an IRI with the scheme "cfd" it would match nothing, silently.
+        prefix, _, local = value.partition(":")
+        if prefix in PREFIXES and not local.startswith("//"):
+            value = PREFIXES[prefix] + local
         try:
             return ox.NamedNode(value)
         except ValueError:

@@ -256,10 +256,10 @@ def export_graph(fmt: str, output: Path | None, data: Path | None) -> None:
 @data_option
 def show_stats(fmt: str, data: Path | None) -> None:
     """Count articles, people, organisations, statements, statistics and more."""
+    from cyberflag.engines import default_engine
     from cyberflag.stats import compute
-    from cyberflag.store import load
 
-    stats = compute(load(data))
+    stats = compute(default_engine(data))
     if fmt.lower() == "json":
         emit(render_json(stats.as_json()))
     else:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cyberflag import resources
-from cyberflag.store import LoadedData
+from cyberflag.engines import Engine
 
 
 @cache
@@ -94,17 +94,19 @@ class Stats:
         ]
 
 
-def _one_row(loaded: LoadedData, query: str) -> dict[str, int]:
-    rows = list(loaded.dataset.query(query))
-    if len(rows) != 1:
-        raise RuntimeError(f"expected one result row, got {len(rows)}")
-    return {str(k): int(v) for k, v in rows[0].asdict().items()}
+def _one_row(engine: Engine, query: str) -> dict[str, int]:
+    result = engine.select(query)
+    if len(result.rows) != 1:
+        raise RuntimeError(f"expected one result row, got {len(result.rows)}")
+    row = result.dicts()[0]
+    return {name: int(term.value) for name, term in row.items() if term is not None}
 
 
-def compute(loaded: LoadedData) -> Stats:
-    """Run the count queries over the dataset (its default graph is the union of all files)."""
-    counts = _one_row(loaded, read_query("stats"))
-    triples = _one_row(loaded, read_query("triples"))
+def compute(engine: Engine) -> Stats:
+    """Run the count queries on ``engine`` (its default graph the union of all files). Oxigraph,
+    the default engine, answers them several times faster than rdflib's evaluator."""
+    counts = _one_row(engine, read_query("stats"))
+    triples = _one_row(engine, read_query("triples"))
     return Stats(
         articles=counts["articles"],
         people=counts["people"],

@@ -2,11 +2,14 @@
 
 Turtle, TriG, N-Triples and N-Quads are written by the project's own deterministic writers, so an
 export is byte-identical from run to run; TriG and N-Quads keep one named graph per source file.
-JSON-LD comes from rdflib, compacted with the project's prefixes as its context, fed in sorted order
-so that its output is stable too.
+JSON-LD comes from rdflib, compacted with the project's prefixes as its context, then put in a
+canonical order (rdflib's own order follows Python's per-process hashes).
 """
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -44,9 +47,25 @@ def _sorted_graph(graph: Graph) -> Graph:
 
 
 def dumps_jsonld(graph: Graph) -> str:
-    """Compact JSON-LD with the project's prefixes as the ``@context``."""
+    """Compact JSON-LD with the project's prefixes as the ``@context``, in a canonical order.
+
+    rdflib's JSON-LD writer orders nodes and values by Python hashes, which differ from process
+    to process; every array (but an ``@list``, whose order is data) is sorted here, and every
+    object's keys, so that the same graph gives the same bytes in every run."""
     text = _sorted_graph(graph).serialize(format="json-ld", context=dict(PREFIXES), indent=2)
-    return text if text.endswith("\n") else text + "\n"
+    document = _canonical(json.loads(text))
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _canonical(value: Any, ordered: bool = False) -> Any:
+    if isinstance(value, dict):
+        return {key: _canonical(item, key == "@list") for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(item) for item in value]
+        if ordered:
+            return items
+        return sorted(items, key=lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True))
+    return value
 
 
 def serialize(loaded: LoadedData, fmt: str) -> str:

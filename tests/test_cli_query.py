@@ -587,6 +587,20 @@ def test_sparql_missing_file(runner: CliRunner, tmp_path: Path) -> None:
     assert f"cannot read {tmp_path / 'nope.rq'}: No such file or directory" in err
 
 
+def test_sparql_missing_prefix_names_it(runner: CliRunner) -> None:
+    # rather than the parser's list of expected characters: which prefix, and its declaration
+    err = one_line_error(run(runner, "sparql", "SELECT ?p WHERE { ?p a schema:Person }"))
+    assert err.endswith(
+        "query:1:37: prefix schema: not declared; add PREFIX schema: <http://schema.org/>\n"
+    )
+    err = one_line_error(run(
+        runner, "sparql",
+        "PREFIX schema: <http://schema.org/> SELECT ?p WHERE { ?p a schema:Person ; ex:x ?x }",
+    ))
+    assert err.endswith("prefix ex: not declared\n")  # one the project does not know
+    assert len(err) < 200
+
+
 def test_sparql_engines_agree(runner: CliRunner) -> None:
     oxigraph = ok(run(runner, "sparql", PEOPLE, "--format", "json"))
     assert oxigraph == ok(run(runner, "sparql", PEOPLE, "--format", "json", "--engine", "rdflib"))

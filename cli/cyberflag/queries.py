@@ -431,10 +431,41 @@ def check_syntax(text: str, where: str = "<query>", *, file: bool = False) -> No
         line = int(m.group(1)) if m else None
         column = int(m.group(2)) if m else None
         message = _OX_POSITION.sub("", message) or "syntax error"
+        # an undeclared prefix is the likeliest cause, whatever token the parser expected
+        message = undeclared_prefixes(text) or message
         if file:
             raise QueryFileError(where, line, column, message) from None
         location = f"{line}:{column}: " if line is not None else ""
         raise QuerySyntaxError(f"{where}:{location}{' '.join(message.split())}") from None
+
+
+_PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:")
+
+
+def undeclared_prefixes(text: str) -> str | None:
+    """What to say when a query uses a prefix it does not declare (rather than the parser's list
+    of expected characters): which prefixes, and the PREFIX lines for those the project knows."""
+    words = [t.text for t in tokens(text) if t.kind == "word"]
+    declared = {
+        words[i + 1][:-1].lower()
+        for i, word in enumerate(words[:-1])
+        if word.lower() == "prefix" and words[i + 1].endswith(":")
+    }
+    used = []
+    for i, word in enumerate(words):
+        if word.startswith(("?", "$", "@")) or (i and words[i - 1].lower() == "prefix"):
+            continue
+        m = _PREFIXED.match(word)
+        if m is not None and (m.group(1) or "").lower() not in declared:
+            name = m.group(1) or ""
+            if name not in used:
+                used.append(name)
+    if not used:
+        return None
+    lines = [f"PREFIX {name}: <{PREFIXES[name]}>" for name in used if name in PREFIXES]
+    said = ", ".join(f"{name}:" for name in used)
+    hint = f"; add {'; '.join(lines)}" if lines else ""
+    return f"prefix {said} not declared{hint}"
 
 
 # --- finding saved queries ------------------------------------------------------------------------

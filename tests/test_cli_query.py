@@ -820,6 +820,19 @@ def test_who_said_bad_date_names_the_parameter(runner: CliRunner) -> None:
     assert "parameter 'since': 'June 2017' is not a date (YYYY-MM-DD, or YYYY or YYYY-MM)" in err
 
 
+def test_mistyped_parameter_and_reversed_range_are_explained(runner: CliRunner) -> None:
+    err = one_line_error(run(runner, "query", "who-said-what", "-p", "persn", "Bailey"))
+    assert "has no parameter 'persn'; did you mean 'person'? parameters: person" in err
+    for args in (("who-said", "--since", "2018", "--until", "2017"),
+                 ("query", "who-said-what", "-p", "since", "2018", "-p", "until", "2017")):
+        err = one_line_error(run(runner, *args))
+        assert "parameter 'since' (2018-01-01) is after 'until' (2017-12-31): no date can match" \
+            in err
+    # a one-day range is not reversed
+    assert bindings(ok(run(runner, "who-said", "--since", "2017-06-01", "--until", "2017-06-01",
+                           "--format", "json")))
+
+
 def test_curies_as_the_tables_print_them_are_iris(runner: CliRunner) -> None:
     full = "https://w3id.org/cyberflag/id/person/simon-bailey"
     by_curie = ok(run(runner, "query", "who-said-what", "-p", "speaker",

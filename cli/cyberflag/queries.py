@@ -594,9 +594,12 @@ def resolve(query: Query, values: Mapping[str, str | Sequence[str]]) -> dict[str
     unknown = sorted(set(values) - {p.name for p in query.params})
     if unknown:
         plural = "s" if len(unknown) > 1 else ""
+        names = [p.name for p in query.params]
+        guesses = [g for u in unknown for g in difflib.get_close_matches(u, names, n=1, cutoff=0.6)]
+        meant = f"did you mean {' or '.join(map(repr, guesses))}? " if guesses else ""
         raise ParameterError(
             f"query {query.name!r} has no parameter{plural} {', '.join(map(repr, unknown))}; "
-            f"{query.params_text()}"
+            f"{meant}{query.params_text()}"
         )
     chosen: dict[str, list[str]] = {}
     for param in query.params:
@@ -615,7 +618,25 @@ def resolve(query: Query, values: Mapping[str, str | Sequence[str]]) -> dict[str
                 f"got {len(given)}"
             )
         chosen[param.name] = list(dict.fromkeys(given))  # repeated values add nothing
+    _check_range(query, chosen)
     return chosen
+
+
+def _check_range(query: Query, chosen: Mapping[str, list[str]]) -> None:
+    """A lower date bound after the upper one can match nothing: say so, rather than print an
+    empty answer that looks like an absence of data."""
+    lows = [p for p in query.params if p.partial == "start" and p.name in chosen]
+    highs = [p for p in query.params if p.partial == "end" and p.name in chosen]
+    if len(lows) != 1 or len(highs) != 1:
+        return
+    low, high = lows[0], highs[0]
+    first = whole_date(chosen[low.name][0].strip(), "start")
+    last = whole_date(chosen[high.name][0].strip(), "end")
+    if _DATE.match(first) and _DATE.match(last) and first > last:
+        raise ParameterError(
+            f"parameter {low.name!r} ({first}) is after {high.name!r} ({last}): no date can "
+            f"match; swap them?"
+        )
 
 
 # SPARQL processes \\uXXXX / \\UXXXXXXXX codepoint escapes in the *whole* query text before parsing

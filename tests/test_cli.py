@@ -58,6 +58,25 @@ def test_command_help(runner: CliRunner, command: str) -> None:
     assert "Exit codes:" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("command", "failure"),
+    [("stats", None), ("export", None), ("conflicts", None),
+     ("who-said", "the SPARQL server (--endpoint) failed"),
+     ("push", "the server failed, or it does not hold exactly what was sent")],
+)
+def test_each_command_lists_its_own_exit_codes(
+    runner: CliRunner, command: str, failure: str | None
+) -> None:
+    epilog = run(runner, command, "-h").stdout.split("Exit codes:", 1)[1]
+    assert "0  success" in epilog
+    assert "2  usage or input error" in epilog
+    if failure is None:  # code 1 is not listed where the command cannot fail that way
+        assert "  1  " not in epilog
+    else:
+        assert f"1  {failure}" in epilog
+    assert "validate" not in epilog
+
+
 def test_unknown_command_and_option_are_usage_errors(runner: CliRunner) -> None:
     assert run(runner, "frobnicate").exit_code == 2
     assert run(runner, "stats", "--format", "xml").exit_code == 2

@@ -53,6 +53,20 @@ Exit codes:
   2  usage or input error (bad option or parameter, missing file, Turtle or SPARQL syntax error)
 """
 
+
+
+def exit_codes(failure: str | None = None) -> str:
+    """A command's help epilog: its exit codes, with code 1 only where the command can fail
+    that way (each command's own, not the whole tool's list)."""
+    lines = ["\b", "Exit codes:", "  0  success"]
+    if failure is not None:
+        lines.append(f"  1  {failure}")
+    lines.append("  2  usage or input error (bad option or parameter, missing file, syntax error)")
+    return "\n".join(lines) + "\n"
+
+
+SERVER_FAILED = "the SPARQL server (--endpoint) failed, timed out or refused the connection"
+
 LAYERS = ("syntax", "shapes", "anchoring", "arithmetic", "consistency", "vocabulary")
 """The verification layers, as :data:`cyberflag.findings.LAYERS` (not imported: it is cheap, but
 keeping cli.py's imports to click alone keeps every command's start-up fast)."""
@@ -194,7 +208,7 @@ def validate_data(
     ctx.exit(0 if run.ok else EXIT_FAILURE)
 
 
-@cli.command("conflicts", epilog=EPILOG)
+@cli.command("conflicts", epilog=exit_codes())
 @data_option
 @click.option(
     "--format",
@@ -236,7 +250,7 @@ def _print_check_report(
         click.echo(text, nl=False)
 
 
-@cli.command("export", epilog=EPILOG)
+@cli.command("export", epilog=exit_codes())
 @output_options(formats=("turtle", "trig", "nt", "nquads", "jsonld"))
 @data_option
 def export_graph(fmt: str, output: Path | None, data: Path | None) -> None:
@@ -251,7 +265,7 @@ def export_graph(fmt: str, output: Path | None, data: Path | None) -> None:
     emit(serialize(load(data), fmt.lower()), output)
 
 
-@cli.command("stats", epilog=EPILOG)
+@cli.command("stats", epilog=exit_codes())
 @output_options(formats=TABLE_FORMATS, output=False)
 @data_option
 def show_stats(fmt: str, data: Path | None) -> None:
@@ -266,7 +280,7 @@ def show_stats(fmt: str, data: Path | None) -> None:
         emit(render_table(stats.rows()))
 
 
-@cli.command("index", epilog=EPILOG)
+@cli.command("index", epilog=exit_codes())
 @store_option
 @data_option
 @click.option(
@@ -465,7 +479,7 @@ def query_body(text: str) -> str:
     return "".join(lines[i:])
 
 
-@cli.command("queries", epilog=EPILOG)
+@cli.command("queries", epilog=exit_codes())
 @click.argument("name", required=False)
 @output_options(formats=("table", "json"), output=False)
 @width_option
@@ -520,7 +534,7 @@ def list_queries(
     emit("\n".join(blocks))
 
 
-@cli.command("query", epilog=EPILOG)
+@cli.command("query", epilog=exit_codes(SERVER_FAILED))
 @click.argument("name")
 @click.option(
     "-p",
@@ -563,7 +577,7 @@ def run_saved_query(
     write_result(run_query(text, data, engine, endpoint, store), fmt, output, width)
 
 
-@cli.command("sparql", epilog=EPILOG)
+@cli.command("sparql", epilog=exit_codes(SERVER_FAILED))
 @click.argument("query_text", metavar="[QUERY | -]", required=False)
 @click.option(
     "-f",
@@ -722,7 +736,7 @@ def speakers_named(runner: Engine, person: tuple[str, ...]) -> list[str]:
     return [row[0].value for row in found.rows if row[0] is not None] or [NO_SPEAKER]
 
 
-@cli.command("who-said", epilog=EPILOG)
+@cli.command("who-said", epilog=exit_codes(SERVER_FAILED))
 @click.option(
     "--person",
     multiple=True,
@@ -822,7 +836,10 @@ def who_said(
 # --- shared servers: push, serve ----------------------------------------------------------------
 
 
-@cli.command("push", epilog=EPILOG)
+@cli.command(
+    "push",
+    epilog=exit_codes("the server failed, or it does not hold exactly what was sent"),
+)
 @click.option(
     "--endpoint",
     "endpoint_url",
@@ -923,7 +940,7 @@ def push_data(
     emit("".join(line + "\n" for line in report.lines()))
 
 
-@cli.command("serve", epilog=EPILOG)
+@cli.command("serve", epilog=exit_codes("the server could not start, or stopped with an error"))
 @click.option(
     "--host",
     default="127.0.0.1",

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
+from rdflib.term import Node
 
 from cyberflag import shacl_sparql, validate
 from cyberflag.namespaces import CF
@@ -27,25 +28,28 @@ from conftest import SHIPPED_DATA, shipped_data_present
 
 EXAMPLES = Path(__file__).resolve().parent / "shapes"
 WORLD = EXAMPLES / "valid" / "world.ttl"
+INVALID_FILES = sorted((EXAMPLES / "invalid").glob("*.ttl"))
 EXAMPLE_FILES = sorted((EXAMPLES / "valid").glob("*.ttl")) + sorted(
     (EXAMPLES / "invalid").glob("*.ttl")
 )
 ENGINES = ("oxigraph", "rdflib")
 OA = "http://www.w3.org/ns/oa#"
 TIME = "http://www.w3.org/2006/time#"
+EDITORIAL_SHAPES = (
+    "AltLabelShape", "ComparatorWordsShape", "ExternalFactAssertedShape",
+    "ExternalFactBackingShape", "HeadlineReportShape", "MembershipDateBoundShape",
+    "OpenIntervalDatesShape", "PassiveAttributionShape", "PublicationSpeakerShape",
+    "RepeatedReportShape", "ReportVerbShape", "ReportWordsShape",
+)
+"""The SHACL-SPARQL shapes of the editorial rules (ontology/MODEL.md)."""
 SPARQL_SHAPES = frozenset(
     str(CF[name])
     for name in (
         "NewsArticleBodyShape", "SpanIriShape", "SpanLengthShape", "SpanInBodyShape",
         "PartialQuoteShape", "QuotedFragmentShape", "ReportBacklinkShape",
         "ProperIntervalDatesShape", "InstantDateShape",
-        # the editorial rules (ontology/MODEL.md)
-        "AltLabelShape", "ComparatorWordsShape", "ExternalFactAssertedShape",
-        "ExternalFactBackingShape", "HeadlineReportShape", "MembershipDateBoundShape",
-        "OpenIntervalDatesShape", "PassiveAttributionShape", "PublicationSpeakerShape",
-        "RepeatedReportShape", "ReportVerbShape", "ReportWordsShape",
     )
-)
+) | frozenset(str(CF[name]) for name in EDITORIAL_SHAPES)
 
 
 def assert_engine(used: dict[str, str], engine: str, shapes: Graph) -> None:
@@ -453,7 +457,26 @@ def broken_corpus(corpus: Graph) -> Graph:
     graph = Graph()
     graph += corpus
     inject_faults(graph)
+    # The editorial rules' shapes: their failing examples (tests/shapes/invalid), each with the
+    # world it extends and its project IRIs suffixed, so that examples cannot mask each other
+    # (one's article date bound hiding another's missing one) and each fault fires here too.
+    paths = [p for p in INVALID_FILES if p.name.split("--")[0] in EDITORIAL_SHAPES]
+    for i, path in enumerate(paths):
+        example = Graph().parse(WORLD, format="turtle").parse(path, format="turtle")
+        for triple in example:
+            graph.add(tuple(_suffixed(term, f"-e{i}") for term in triple))  # type: ignore[arg-type]
     return graph
+
+
+def _suffixed(term: Node, suffix: str) -> Node:
+    """A project IRI made the example's own: the suffix goes on its slug (``person/x-e3``,
+    ``span/article-e3/0-75``), so that offsets and IRI patterns keep their form."""
+    base = "https://w3id.org/cyberflag/id/"
+    if isinstance(term, URIRef) and str(term).startswith(base):
+        kind, _, rest = str(term)[len(base):].partition("/")
+        slug, slash, tail = rest.partition("/")
+        return URIRef(f"{base}{kind}/{slug}{suffix}{slash}{tail}")
+    return term
 
 
 @pytest.fixture(scope="module")

@@ -641,7 +641,8 @@ WHO_SAID_COLUMNS = ("date", "speaker, role", "kind", "verb", "words", "reported 
 
 
 def who_said_rows(result: SelectResult) -> list[list[str]]:
-    """``who-said-what`` rows as the table shows them: one cell per :data:`WHO_SAID_COLUMNS`."""
+    """``who-said-what`` rows as the table shows them: one cell per :data:`WHO_SAID_COLUMNS`, then
+    the "also in" note that the table puts under the article."""
     rows = []
     for row in result.dicts():
 
@@ -669,11 +670,15 @@ def who_said_rows(result: SelectResult) -> list[list[str]]:
         article = get("headline") or short_iri(get("article"))
         if get("publisherName"):
             article += f"\n{get('publisherName')}"
-        others = int(get("articleCount") or 1) - 1
-        if others > 0:
-            article += f"\n(also in {others} other article{'s' if others > 1 else ''})"
-        rows.append([date, speaker, kind, get("verb"), get("text"), article])
+        note = also_in(get("articleCount"))
+        rows.append([date, speaker, kind, get("verb"), get("text"), article, note])
     return rows
+
+
+def also_in(article_count: str) -> str:
+    """The note on how many other articles report the row's statement ("" when none)."""
+    others = int(article_count or 1) - 1
+    return f"(also in {others} other article{'s' if others > 1 else ''})" if others > 0 else ""
 
 
 def short_iri(iri: str) -> str:
@@ -690,13 +695,13 @@ def who_said_table(result: SelectResult, width: int | None) -> str:
         return "No statements match.\n"
     rows = who_said_rows(result)
     # Consecutive statements from one article by one speaker: name them once, on the first row.
-    # The "also in" note belongs to the row, so it stays when the article's name is dropped.
-    named = [row[5].partition("\n(also in")[0] for row in rows]
-    for i in range(len(rows) - 1, 0, -1):
-        if named[i] == named[i - 1]:
-            if rows[i][1] == rows[i - 1][1]:
-                rows[i][1] = ""
-            rows[i][5] = rows[i][5][len(named[i]) :].lstrip("\n")
+    # The "also in" note (the last cell) belongs to the row, so it stays when the name goes.
+    for previous, row in zip(reversed(rows[:-1]), reversed(rows[1:]), strict=True):
+        if row[5] == previous[5]:
+            if row[1] == previous[1]:
+                row[1] = ""
+            row[5] = ""
+    rows = [[*row[:5], "\n".join(cell for cell in row[5:] if cell)] for row in rows]
     natural = natural_widths(WHO_SAID_COLUMNS, rows)
     widths = fit_columns(natural, width, {1: 2, 3: 1, 4: 6, 5: 2}, floor=13)
     return render_columns(WHO_SAID_COLUMNS, rows, widths)

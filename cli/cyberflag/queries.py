@@ -30,6 +30,7 @@ Importing this module is cheap: pyoxigraph only, no rdflib, no YAML until a head
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import difflib
 import itertools
@@ -525,8 +526,7 @@ def whole_date(value: str, end: str) -> str:
         return f"{year:04d}-12-31"
     if not 1 <= int(month) <= 12:
         return value  # reported as not a valid date
-    last = (_dt.date(year + int(month) // 12, int(month) % 12 + 1, 1) - _dt.timedelta(days=1))
-    return last.isoformat()
+    return f"{year:04d}-{month}-{calendar.monthrange(year, int(month))[1]:02d}"
 
 
 def to_term(param: Param, raw: str) -> ox.NamedNode | ox.Literal:

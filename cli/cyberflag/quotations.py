@@ -62,26 +62,33 @@ def unbalanced(words: str) -> bool:
     return words.count('"') % 2 == 1
 
 
-def check(graph: Graph, texts: dict[URIRef, str]) -> list[Finding]:
-    """Rule 1 findings for every direct and partial quote whose article text is in ``texts``."""
+Positions = dict[URIRef, tuple[int, int, str]]
+"""span -> (start, end, exact), as the anchoring layer read them."""
+
+
+def check(graph: Graph, texts: dict[URIRef, str], spans: Positions) -> list[Finding]:
+    """Rule 1 findings for every direct and partial quote whose article text is in ``texts``
+    and whose spans are in ``spans``."""
     findings = []
     for kind in (CF.DirectQuote, CF.PartialQuote):
         for statement in sorted(graph.subjects(CF.statementKind, kind)):
             for report in sorted(graph.objects(statement, CF.hasReport)):
-                findings += _report(graph, texts, report, direct=kind == CF.DirectQuote)
+                findings += _report(graph, texts, spans, report, direct=kind == CF.DirectQuote)
     return findings
 
 
-def _report(graph: Graph, texts: dict[URIRef, str], report: URIRef, direct: bool) -> list[Finding]:
+def _report(
+    graph: Graph, texts: dict[URIRef, str], spans: Positions, report: URIRef, direct: bool
+) -> list[Finding]:
     segments: list[Segment] = []
     text = None
     for target in graph.objects(report, OA.hasTarget):
         article = graph.value(target, OA.hasSource)
         text = texts.get(article) if isinstance(article, URIRef) else None
-        bounds = _position(graph, target)
-        if text is None or bounds is None:
+        if text is None or target not in spans:
             return []  # the span checks report what is missing
-        segments.append((str(target), *bounds))
+        start, end, _ = spans[target]
+        segments.append((str(target), start, end))
     if text is None:
         return []
     segments.sort(key=lambda s: s[1])
@@ -98,14 +105,6 @@ def _report(graph: Graph, texts: dict[URIRef, str], report: URIRef, direct: bool
         Finding(LAYER, ERROR, span, f"{problem} (rule 1)", (f"report {report}",))
         for span, problem in problems
     ]
-
-
-def _position(graph: Graph, span: URIRef) -> tuple[int, int] | None:
-    for selector in graph.objects(span, OA.hasSelector):
-        start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
-        if start is not None and end is not None:
-            return int(start), int(end)
-    return None
 
 
 __all__ = ["check", "stretch_problems", "unbalanced"]

@@ -100,8 +100,11 @@ def test_missing_data_directory_cannot_run(tmp_path: Path) -> None:
 def test_conflicts_lists_the_explained_conflict() -> None:
     result = invoke("conflicts", "--width", "0")
     assert result.exit_code == 0
-    head = "cyberflag conflicts: data (7 data files)\n\n  consistency  passed"
-    assert result.output.startswith(head)
+    # the data directory's path depends on how the package was installed; the rest does not
+    title, blank, first = result.output.splitlines()[:3]
+    assert title.startswith("cyberflag conflicts: ")
+    assert title.endswith(" (7 data files)")
+    assert (blank, first.split()[:2]) == ("", ["consistency", "passed"])
     assert "skipped" not in result.output  # only the layer it runs
     assert "explained: Two different periods" in result.output
     assert "exactly 3903 for 2015-07-01 to 2016-06-30" in result.output

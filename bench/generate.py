@@ -15,7 +15,7 @@ Outlet 03"), and all text is neutral placeholder prose: no quote is attributed t
 
 Deterministic: the same ``--articles`` (or ``--size``) and ``--seed`` give byte-identical files,
 so benchmark runs on different days measure the same data. Files are written with
-:func:`cyberflag.turtle.dump`, the project's canonical writer.
+:func:`cyberflag.rdf.turtle.dump`, the project's canonical writer.
 
 Generation runs in two passes: the first writes every article's text and plans what it reports
 (which spans, which statements and figures, and where each node lives: a statement or figure lives
@@ -53,8 +53,11 @@ if str(ROOT / "cli") not in sys.path:  # a checkout without an install
 from rdflib import Graph, Literal, URIRef  # noqa: E402
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD  # noqa: E402
 
-from cyberflag import resources, turtle  # noqa: E402
-from cyberflag.namespaces import CF, CFD, OA, ORG, QB, SCHEMA  # noqa: E402
+from cyberflag.rdf import (
+    resources,
+    turtle,
+)
+from cyberflag.rdf.namespaces import CF, CFD, OA, ORG, QB, SCHEMA  # noqa: E402
 
 TRIPLES_PER_ARTICLE = 253
 """Measured average, entities and concepts included (seed 0: 40 articles give 10,130 triples, 395
@@ -314,7 +317,7 @@ class Corpus:
                 earlier = parts[1]
                 change = Fraction(latest.value - earlier.value, earlier.value) * 100
                 # floor: a true -12.7 is stated as -13, which rounding accepts; a true 12.7 as 12,
-                # which truncation accepts (see cyberflag.arithmetic.agrees)
+                # which truncation accepts (see cyberflag.checks.layers.arithmetic.agrees)
                 value, unit, derivation = math.floor(change), "percent", CF.PercentageChange
             else:
                 start, end = fy_dates(latest.period)

@@ -7,7 +7,7 @@ Embedded: ``OxigraphEngine.query`` on a store already loaded with the shipped da
 against ``oxigraph serve`` on 127.0.0.1 after ``cyberflag push``, the project's graphs already
 found; and the same request without the dataset parameters, answered from the server's own
 union default graph (``--union-default-graph``), to show what naming the dataset costs. All
-include converting results to :mod:`cyberflag.results`; none includes rendering.
+include converting results to :mod:`cyberflag.sparql.results`; none includes rendering.
 Prints a Markdown table of the median milliseconds per query, and the one-off costs.
 """
 
@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cli"))
 
-from cyberflag import queries
-from cyberflag.engines import OxigraphEngine
-from cyberflag.push import push
-from cyberflag.remote import RemoteEngine, request
-from cyberflag.results import rows_equal
-from cyberflag.serve import find_oxigraph, free_port
+from cyberflag.queries import catalogue
+from cyberflag.server.push import push
+from cyberflag.server.serve import find_oxigraph, free_port
+from cyberflag.sparql.engines import OxigraphEngine
+from cyberflag.sparql.remote import RemoteEngine, request
+from cyberflag.sparql.results import rows_equal
 
 
 def median_ms(func, runs: int) -> float:
@@ -69,7 +69,7 @@ def main() -> None:
             print(f"median of {runs} runs, milliseconds; {report.lines()[0]}\n")
             print("| saved query | rows | embedded | HTTP | HTTP, server's union |")
             print("| --- | ---: | ---: | ---: | ---: |")
-            for query in queries.all_queries():
+            for query in catalogue.all_queries():
                 text = query.bind({})
                 rows = len(local.query(text))  # type: ignore[arg-type]
                 a, b = local.query(text), remote.query(text)

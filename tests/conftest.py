@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from cyberflag.namespaces import XSD
+from cyberflag.rdf.namespaces import XSD
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -120,7 +120,7 @@ def w3c_cases(kind: str) -> list[tuple[str, str | None]]:
     from rdflib import Namespace
     from rdflib.namespace import RDF
 
-    from cyberflag.store import parse_turtle
+    from cyberflag.rdf.graphs import parse_turtle
 
     mf = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
     rdft = Namespace("http://www.w3.org/ns/rdftest#")

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from cyberflag import engines, queries
 from cyberflag.errors import DataError, InputError
-from cyberflag.queries import ParameterError, QueryFileError, QueryNotFoundError
+from cyberflag.queries import catalogue
+from cyberflag.queries.catalogue import ParameterError, QueryFileError, QueryNotFoundError
+from cyberflag.sparql import engines
 
 HOSTILE = [
     'x" } ; DROP ALL ; #',
@@ -111,18 +112,18 @@ def engine(request: pytest.FixtureRequest, probe_dir: Path) -> engines.Engine:
 
 
 @pytest.fixture(scope="module")
-def probe(probe_dir: Path) -> queries.Query:
-    return queries.load("probe", probe_dir / "queries")
+def probe(probe_dir: Path) -> catalogue.Query:
+    return catalogue.load("probe", probe_dir / "queries")
 
 
-def _subjects(engine: engines.Engine, probe: queries.Query, **params: list[str]) -> list[str]:
+def _subjects(engine: engines.Engine, probe: catalogue.Query, **params: list[str]) -> list[str]:
     result = engine.select(probe.bind(params))
     return [t.value for t in result.column("s") if t is not None]
 
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_values_are_just_strings(
-    engine: engines.Engine, probe: queries.Query, value: str
+    engine: engines.Engine, probe: catalogue.Query, value: str
 ) -> None:
     assert _subjects(engine, probe, text=[value]) == EXPECTED_MATCH.get(value, [])
 
@@ -130,11 +131,11 @@ def test_hostile_values_are_just_strings(
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_values_in_shipped_query(value: str) -> None:
     """The bound text is the original plus one VALUES block after the WHERE brace, and parses."""
-    query = queries.load("who-said-what")
+    query = catalogue.load("who-said-what")
     text = query.bind({"person": [value], "contains": [value]})
-    queries.check_syntax(text)
-    brace = queries.where_brace(query.text)
-    block = queries.values_block(query, {"person": [value], "contains": [value]})
+    catalogue.check_syntax(text)
+    brace = catalogue.where_brace(query.text)
+    block = catalogue.values_block(query, {"person": [value], "contains": [value]})
     assert text == query.text[: brace + 1] + block + query.text[brace + 1 :]
     assert block.count("\n") == 4  # newlines in values are escaped, never raw
 
@@ -144,11 +145,11 @@ def test_hostile_values_run_on_shipped_data() -> None:
     for value in HOSTILE:
         if value in ("", "tab\there") or value.isspace():
             continue
-        result = ox.select(queries.load("who-said-what").bind({"contains": [value]}))
+        result = ox.select(catalogue.load("who-said-what").bind({"contains": [value]}))
         assert len(result) == 0, value
 
 
-def test_typed_values(engine: engines.Engine, probe: queries.Query) -> None:
+def test_typed_values(engine: engines.Engine, probe: catalogue.Query) -> None:
     assert _subjects(engine, probe, day=["2017-01-01"]) == ["http://example.org/a"]
     assert _subjects(engine, probe, count=["3"]) == ["http://example.org/a"]
     assert _subjects(engine, probe, count=["+004"]) == ["http://example.org/b"]
@@ -157,12 +158,12 @@ def test_typed_values(engine: engines.Engine, probe: queries.Query) -> None:
     assert _subjects(engine, probe, colour=["red"]) == ["http://example.org/a"]
 
 
-def test_multiple_values_are_alternatives(engine: engines.Engine, probe: queries.Query) -> None:
+def test_multiple_values_are_alternatives(engine: engines.Engine, probe: catalogue.Query) -> None:
     got = _subjects(engine, probe, text=["plain", "a > b < c", "plain", "nothing"])
     assert got == ["http://example.org/e", "http://example.org/f"]
 
 
-def test_multiple_values_make_a_product(probe: queries.Query) -> None:
+def test_multiple_values_make_a_product(probe: catalogue.Query) -> None:
     text = probe.bind({"text": ["a", "b"], "count": ["1"]})
     assert "VALUES (?_text ?_count)" in text
     assert text.count('^^<http://www.w3.org/2001/XMLSchema#integer>)') == 2
@@ -185,7 +186,7 @@ def test_multiple_values_make_a_product(probe: queries.Query) -> None:
     ],
 )
 def test_bad_values_name_the_parameter(
-    probe: queries.Query, param: str, value: str, message: str
+    probe: catalogue.Query, param: str, value: str, message: str
 ) -> None:
     with pytest.raises(ParameterError, match=message) as caught:
         probe.bind({param: [value]})
@@ -193,14 +194,14 @@ def test_bad_values_name_the_parameter(
     assert caught.value.exit_code == 2
 
 
-def test_unknown_parameter_lists_the_known_ones(probe: queries.Query) -> None:
+def test_unknown_parameter_lists_the_known_ones(probe: catalogue.Query) -> None:
     with pytest.raises(ParameterError, match="no parameter 'colur'") as caught:
         probe.bind({"colur": ["red"]})
     assert "text (string, repeatable)" in str(caught.value)
     assert "colour (string, one of red|green)" in str(caught.value)
 
 
-def test_single_valued_parameter_refuses_two(probe: queries.Query) -> None:
+def test_single_valued_parameter_refuses_two(probe: catalogue.Query) -> None:
     with pytest.raises(ParameterError, match="takes one value"):
         probe.bind({"day": ["2017-01-01", "2018-01-01"]})
 
@@ -212,7 +213,7 @@ def test_required_and_default(tmp_path: Path) -> None:
         "#+     description: d\nSELECT * WHERE { ?s ?p ?o }\n",
         encoding="utf-8",
     )
-    query = queries.load("q", tmp_path)
+    query = catalogue.load("q", tmp_path)
     with pytest.raises(ParameterError, match="needs parameter 'need'"):
         query.bind({})
     text = query.bind({"need": ["x"]})
@@ -221,16 +222,16 @@ def test_required_and_default(tmp_path: Path) -> None:
     )
 
 
-def test_no_values_leaves_the_query_alone(probe: queries.Query) -> None:
+def test_no_values_leaves_the_query_alone(probe: catalogue.Query) -> None:
     assert probe.bind({}) == probe.text
 
 
 def test_unknown_query_suggests_close_names() -> None:
     with pytest.raises(QueryNotFoundError, match="did you mean who-said-what") as caught:
-        queries.load("who-said-wat")
+        catalogue.load("who-said-wat")
     assert caught.value.exit_code == 2
     with pytest.raises(QueryNotFoundError):
-        queries.load("../data/entities")
+        catalogue.load("../data/entities")
 
 
 def test_query_file_syntax_error_names_file_line_column(tmp_path: Path) -> None:
@@ -238,7 +239,7 @@ def test_query_file_syntax_error_names_file_line_column(tmp_path: Path) -> None:
         "#+ summary: broken\nSELECT ?s\nWHERE { ?s ?p ?o }\nLIMIT ten\n", encoding="utf-8"
     )
     with pytest.raises(QueryFileError) as caught:
-        queries.load("broken", tmp_path)
+        catalogue.load("broken", tmp_path)
     error = caught.value
     assert isinstance(error, DataError)
     assert error.path.endswith("broken.rq")
@@ -252,7 +253,7 @@ def test_header_yaml_error_names_line(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(QueryFileError, match="bad #\\+ header"):
-        queries.load("h", tmp_path)
+        catalogue.load("h", tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -272,18 +273,18 @@ def test_header_yaml_error_names_line(tmp_path: Path) -> None:
 def test_bad_headers(tmp_path: Path, header: str, message: str) -> None:
     (tmp_path / "h.rq").write_text(header + "SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
     with pytest.raises(QueryFileError, match=message):
-        queries.load("h", tmp_path)
+        catalogue.load("h", tmp_path)
 
 
 def test_header_parse_full() -> None:
-    query = queries.load("who-said-what")
+    query = catalogue.load("who-said-what")
     kind = query.param("kind")
     assert kind.enum == ("direct", "partial", "reported", "headline", "publication")
     assert kind.multiple
     assert not kind.required
     assert query.param("since").type == "date"
     assert query.param("min_articles" if False else "person").variable == "_person"
-    assert queries.load("repeated-statements").param("min_articles").default == ("2",)
+    assert catalogue.load("repeated-statements").param("min_articles").default == ("2",)
 
 
 # --- the tokenizer --------------------------------------------------------------------------------
@@ -305,21 +306,21 @@ def test_header_parse_full() -> None:
     ],
 )
 def test_where_brace_skips_comments_strings_iris(text: str) -> None:
-    brace = queries.where_brace(text)
+    brace = catalogue.where_brace(text)
     assert text[brace] == "{"
     # it is the brace of the outermost group: everything after it up to the end is the group
     assert text[:brace].rstrip().upper().endswith("WHERE")
 
 
 def test_where_brace_without_where_keyword() -> None:
-    assert queries.where_brace("ASK { ?s ?p ?o }") == 4
-    assert queries.where_brace("SELECT * { ?s ?p ?o }") == 9
+    assert catalogue.where_brace("ASK { ?s ?p ?o }") == 4
+    assert catalogue.where_brace("SELECT * { ?s ?p ?o }") == 9
     text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    assert queries.where_brace(text) == text.index("WHERE") + 6
+    assert catalogue.where_brace(text) == text.index("WHERE") + 6
     with pytest.raises(ParameterError):
-        queries.where_brace("CONSTRUCT WHERE { ?s ?p ?o }")
+        catalogue.where_brace("CONSTRUCT WHERE { ?s ?p ?o }")
     with pytest.raises(ParameterError):
-        queries.where_brace("DESCRIBE <http://x/>")
+        catalogue.where_brace("DESCRIBE <http://x/>")
 
 
 @pytest.mark.parametrize(
@@ -336,17 +337,17 @@ def test_where_brace_without_where_keyword() -> None:
     ],
 )
 def test_query_form(text: str, form: str) -> None:
-    assert queries.query_form(text) == form
+    assert catalogue.query_form(text) == form
 
 
 def test_check_syntax_refuses_update() -> None:
     with pytest.raises(InputError, match="not allowed"):
-        queries.check_syntax("DELETE WHERE { ?s ?p ?o }")
+        catalogue.check_syntax("DELETE WHERE { ?s ?p ?o }")
 
 
 def test_parse_assignments() -> None:
-    assert queries.parse_assignments(["a=1", "b=x=y", "a=2", "c="]) == {
+    assert catalogue.parse_assignments(["a=1", "b=x=y", "a=2", "c="]) == {
         "a": ["1", "2"], "b": ["x=y"], "c": [""],
     }
     with pytest.raises(ParameterError):
-        queries.parse_assignments(["novalue"])
+        catalogue.parse_assignments(["novalue"])

@@ -14,17 +14,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from cyberflag import (
-    anchoring,
-    arithmetic,
-    consistency,
-    quotations,
-    resources,
-    store,
-    vocabulary,
-)
-from cyberflag.findings import ERROR, EXPLAINED, INFO, WARNING, Finding
-from cyberflag.namespaces import SCHEMA
+from cyberflag.checks.findings import ERROR, EXPLAINED, INFO, WARNING, Finding
+from cyberflag.checks.layers import anchoring, arithmetic, consistency, quotations, vocabulary
+from cyberflag.rdf import graphs, resources
+from cyberflag.rdf.namespaces import SCHEMA
 
 ID = "https://w3id.org/cyberflag/id/"
 A0 = "articles/council-leaders-warn-online-child-abuse.ttl"
@@ -47,7 +40,7 @@ def edit(data: Path, file: str, old: str, new: str) -> None:
 
 
 def union(data: Path) -> Graph:
-    return store.load(data, include_ontology=False).data_union()
+    return graphs.load(data, include_ontology=False).data_union()
 
 
 def errors(findings: list[Finding]) -> list[Finding]:
@@ -326,8 +319,8 @@ def test_same_words_given_to_two_speakers(data: Path) -> None:
 
 
 def vocabulary_findings(data: Path) -> list[Finding]:
-    files = {p.relative_to(data).as_posix(): store.parse_turtle(p) for p in store.data_files(data)}
-    return vocabulary.check(files, store.parse_turtle(resources.ontology_path()))
+    files = {p.relative_to(data).as_posix(): graphs.parse_turtle(p) for p in graphs.data_files(data)}
+    return vocabulary.check(files, graphs.parse_turtle(resources.ontology_path()))
 
 
 def test_shipped_data_uses_only_defined_terms() -> None:
@@ -370,14 +363,14 @@ def test_person_given_two_roles_in_one_organisation(data: Path) -> None:
 
 
 def test_broken_saved_query_is_a_syntax_finding(tmp_path: Path) -> None:
-    from cyberflag import checks
+    from cyberflag.checks import runner
 
     queries = tmp_path / "queries"
     queries.mkdir()
     (queries / "broken.rq").write_text(
         "#+ summary: broken on purpose\nSELECT ?s WHERE { ?s ?p }\n", encoding="utf-8"
     )
-    run = checks.run(layers=("syntax",), query_dir=queries)
+    run = runner.run(layers=("syntax",), query_dir=queries)
     (finding,) = errors(run.findings)
     assert finding.layer == "syntax"
     assert finding.focus == "broken.rq"

@@ -11,8 +11,8 @@ from rdflib import Dataset, Graph
 
 import cyberflag
 from cyberflag.cli import cli
-from cyberflag.output import format_term, render_table
-from cyberflag.store import load, parse_turtle
+from cyberflag.cli.options import format_term, render_table
+from cyberflag.rdf.graphs import load, parse_turtle
 
 from conftest import assert_isomorphic
 

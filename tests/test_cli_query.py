@@ -18,8 +18,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import cyberflag
-from cyberflag import namespaces, prefixes, queries
 from cyberflag.cli import cli
+from cyberflag.queries import catalogue
+from cyberflag.rdf import namespaces, prefixes
 
 from conftest import FIXTURE_DATA
 
@@ -129,7 +130,7 @@ def test_group_help_lists_query_commands(runner: CliRunner) -> None:
 
 def test_queries_lists_every_saved_query(runner: CliRunner) -> None:
     out = ok(run(runner, "queries"))
-    names = queries.names()
+    names = catalogue.names()
     assert [line for line in out.splitlines() if line and not line[0].isspace()] == names
     block = out.split("who-said-what\n", 1)[1]
     assert block.startswith("  Who said what, when, and in which article it was reported\n")
@@ -146,7 +147,7 @@ def test_queries_listing_is_stable(runner: CliRunner) -> None:
 
 def test_queries_json(runner: CliRunner) -> None:
     listing = json.loads(ok(run(runner, "queries", "--format", "json")))
-    assert [q["name"] for q in listing] == queries.names()
+    assert [q["name"] for q in listing] == catalogue.names()
     who = next(q for q in listing if q["name"] == "who-said-what")
     assert who["form"] == "SELECT"
     assert who["summary"] == "Who said what, when, and in which article it was reported"
@@ -181,7 +182,7 @@ def test_queries_name_shows_one_in_full(runner: CliRunner) -> None:
     assert "  person: Part of a person speaker's name or of any alias" in out
     assert "\nSPARQL (who-said-what.rq):\n\n" in out
     body = out.split("\nSPARQL (who-said-what.rq):\n\n", 1)[1]
-    text = queries.load("who-said-what").text
+    text = catalogue.load("who-said-what").text
     assert body.startswith("#\n# Parameters arrive as ?_person")
     assert "#+" not in body
     assert body.rstrip().endswith("STR(?report)")
@@ -191,7 +192,7 @@ def test_queries_name_shows_one_in_full(runner: CliRunner) -> None:
 def test_queries_name_json_has_the_text(runner: CliRunner) -> None:
     shown = json.loads(ok(run(runner, "queries", "statistics-timeline", "--format", "json")))
     assert shown["name"] == "statistics-timeline"
-    assert shown["text"] == queries.load("statistics-timeline").text
+    assert shown["text"] == catalogue.load("statistics-timeline").text
     assert [p["name"] for p in shown["parameters"]] == ["measure", "area", "since", "until"]
 
 
@@ -926,12 +927,12 @@ def test_non_ascii_values_match_literally(runner: CliRunner, contains: str, spea
 @pytest.mark.parametrize("value", [*HOSTILE, ""])
 def test_hostile_values_never_change_the_query(value: str) -> None:
     """Binding adds one VALUES block and nothing else; the block parses as a single literal."""
-    query = queries.load("who-said-what")
+    query = catalogue.load("who-said-what")
     bound = query.bind({"person": [value], "contains": [value]})
-    block = queries.values_block(query, {"person": [value], "contains": [value]})
+    block = catalogue.values_block(query, {"person": [value], "contains": [value]})
     assert bound.replace(block, "", 1) == query.text
     assert block.count("\n    (") == 1  # one row of values
-    queries.check_syntax(bound)
+    catalogue.check_syntax(bound)
 
 
 def test_hostile_values_leave_the_data_alone(runner: CliRunner) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cyberflag import findings, resources
+from cyberflag.checks import findings
 from cyberflag.cli import LAYERS, cli
+from cyberflag.rdf import resources
 
 A2 = "articles/npcc-spike-in-cyber-child-sex-abuse.ttl"
 

@@ -1,4 +1,4 @@
-"""How far pySHACL's checks read from a focus node (``validate.core_reach``), and reporting on some
+"""How far pySHACL's checks read from a focus node (``validator.core_reach``), and reporting on some
 nodes only (``validate_graph(only=...)``), which hands pySHACL just the triples within that reach.
 
 The reach must never be under-estimated: a check that reads further than the triples handed to
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from cyberflag import shacl_sparql, validate
-from cyberflag.namespaces import CF
+from cyberflag.checks.shacl import sparql, validator
+from cyberflag.rdf.namespaces import CF
 
 PREFIXES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -47,14 +47,14 @@ def shapes(text: str) -> Graph:
     ],
 )
 def test_reach_of_each_kind_of_shape(text: str, reach: int | None) -> None:
-    assert validate.core_reach(shapes(text)) == reach
+    assert validator.core_reach(shapes(text)) == reach
 
 
 def test_reach_of_the_shipped_shapes() -> None:
-    shipped = validate.load_shapes()
-    assert validate.core_reach(shipped) is None  # the SPARQL constraints may read anything
-    core = shacl_sparql.without(shipped, shacl_sparql.batchable(shipped))
-    assert validate.core_reach(core) == 1  # sh:class and nested shapes on values
+    shipped = validator.load_shapes()
+    assert validator.core_reach(shipped) is None  # the SPARQL constraints may read anything
+    core = sparql.without(shipped, sparql.batchable(shipped))
+    assert validator.core_reach(core) == 1  # sh:class and nested shapes on values
 
 
 def test_reporting_on_some_nodes_gives_their_findings_of_a_whole_run(shipped_data: Path) -> None:
@@ -67,12 +67,12 @@ def test_reporting_on_some_nodes_gives_their_findings_of_a_whole_run(shipped_dat
     data.set((figure, CF.value, Literal("many")))
     statement = next(iter(data.subjects(CF.speaker, None)))
     data.remove((statement, None, CF.Statement))
-    whole = validate.validate_graph(data)
+    whole = validator.validate_graph(data)
     assert not whole.conforms
     broken = sorted({f.focus for f in whole.findings})
     assert str(figure) in broken
     for chosen in ({str(figure)}, set(broken), {broken[0], str(statement)}):
-        part = validate.validate_graph(data, only=chosen)
+        part = validator.validate_graph(data, only=chosen)
         assert part.findings == tuple(f for f in whole.findings if f.focus in chosen)
-    assert validate.validate_graph(data, only=[]).findings == ()
+    assert validator.validate_graph(data, only=[]).findings == ()
     assert (URIRef(str(figure)), CF.value, Literal("many")) in data  # data left as it was

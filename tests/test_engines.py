@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from cyberflag import engines, store
 from cyberflag.errors import DataError, InputError
-from cyberflag.results import AskResult, GraphResult, Term
+from cyberflag.rdf import graphs
+from cyberflag.sparql import engines
+from cyberflag.sparql.results import AskResult, GraphResult, Term
 
 CLI = Path(__file__).resolve().parent.parent / "cli"
 
@@ -21,9 +22,9 @@ def engine(request: pytest.FixtureRequest) -> engines.Engine:
 
 
 def test_graph_naming_matches_the_store(fixture_data: Path) -> None:
-    assert engines.data_files(fixture_data) == store.data_files(fixture_data)
+    assert engines.data_files(fixture_data) == graphs.data_files(fixture_data)
     for relative in ["entities.ttl", "articles/x y.ttl", "articles/ä.ttl"]:
-        assert engines.graph_iri(relative) == str(store.graph_iri(relative))
+        assert engines.graph_iri(relative) == str(graphs.graph_iri(relative))
 
 
 def test_named_graphs_and_union(engine: engines.Engine) -> None:
@@ -104,8 +105,10 @@ def test_query_path_imports_neither_rdflib_nor_pyshacl() -> None:
     """Loading the data, binding and running a saved query on Oxigraph, and rendering it."""
     code = (
         "import sys\n"
-        "from cyberflag import engines, queries, render\n"
-        "q = queries.load('who-said-what')\n"
+        "from cyberflag.queries import catalogue\n"
+        "from cyberflag.sparql import engines\n"
+        "from cyberflag.text import render\n"
+        "q = catalogue.load('who-said-what')\n"
         "r = engines.default_engine().select(q.bind({'person': ['Bailey']}))\n"
         "render.render(r, 'json'); render.render(r, 'csv'); render.render(r, 'tsv')\n"
         "render.render(r, 'table', prefixes={})\n"

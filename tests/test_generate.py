@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from cyberflag import checks
-from cyberflag.engines import OxigraphEngine
-from cyberflag.findings import LAYERS
+from cyberflag.checks import runner
+from cyberflag.checks.findings import LAYERS
+from cyberflag.sparql.engines import OxigraphEngine
 
 from conftest import SHIPPED_DATA, bench_generate
 
@@ -42,7 +42,7 @@ def count(engine: OxigraphEngine, where: str) -> int:
 
 
 def test_synthetic_corpus_passes_every_layer(synthetic_corpus: Path) -> None:
-    run = checks.run(synthetic_corpus)
+    run = runner.run(synthetic_corpus)
     assert run.ok
     assert {layer: run.status(layer) for layer in LAYERS} == dict.fromkeys(LAYERS, "passed")
     assert run.files == 42  # 40 articles, entities.ttl, concepts.ttl

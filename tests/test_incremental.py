@@ -1,4 +1,4 @@
-"""Incremental validation (cli/cyberflag/incremental.py): after a change, the report equals a full
+"""Incremental validation (cli/cyberflag/driver.py): after a change, the report equals a full
 run's, whichever layer the change breaks and whichever file it is in.
 
 Each test starts from a small synthetic corpus whose cache was written by one full run (copied,
@@ -21,8 +21,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cyberflag import checks, incremental, index, resources
+from cyberflag.checks import runner
+from cyberflag.checks.incremental import driver
 from cyberflag.cli import cli
+from cyberflag.index import builds
+from cyberflag.rdf import resources
 
 from conftest import bench_generate
 
@@ -37,11 +40,11 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("incremental")
     data = root / "data"
     bench_generate().generate(data, ARTICLES, seed=0)
-    os.environ[index.MODE_ENV] = "disk"
+    os.environ[builds.MODE_ENV] = "disk"
     try:
-        outcome = incremental.run(data, store=root / "cache")
+        outcome = driver.run(data, store=root / "cache")
     finally:
-        del os.environ[index.MODE_ENV]
+        del os.environ[builds.MODE_ENV]
     assert outcome.mode == "full, cached"
     return data, root / "cache"
 
@@ -54,18 +57,18 @@ def corpus(
     data, cache = pristine
     target, store = tmp_path / "data", tmp_path / "cache"
     shutil.copytree(data, target)
-    source = incremental.cache_path(data, resources.ontology_path(), cache)
-    copy = incremental.cache_path(target, resources.ontology_path(), store)
+    source = driver.cache_path(data, resources.ontology_path(), cache)
+    copy = driver.cache_path(target, resources.ontology_path(), store)
     copy.parent.mkdir(parents=True)
     shutil.copy2(source, copy)
-    monkeypatch.setenv(index.MODE_ENV, "disk")
-    monkeypatch.setattr(incremental, "FULL_FRACTION", 1.0)
+    monkeypatch.setenv(builds.MODE_ENV, "disk")
+    monkeypatch.setattr(driver, "FULL_FRACTION", 1.0)
     return target, store
 
 
-def same_as_full(data: Path, store: Path) -> tuple[incremental.Outcome, checks.CheckRun]:
-    outcome = incremental.run(data, store=store)
-    full = checks.full_run(data).result
+def same_as_full(data: Path, store: Path) -> tuple[driver.Outcome, runner.CheckRun]:
+    outcome = driver.run(data, store=store)
+    full = runner.full_run(data).result
     assert outcome.result.layers == full.layers
     assert outcome.result.files == full.files
     only_incremental = sorted(set(outcome.result.findings) - set(full.findings))
@@ -75,7 +78,7 @@ def same_as_full(data: Path, store: Path) -> tuple[incremental.Outcome, checks.C
     return outcome, full
 
 
-def broken_layers(run: checks.CheckRun) -> set[str]:
+def broken_layers(run: runner.CheckRun) -> set[str]:
     return {f.layer for f in run.findings if f.severity in ("error", "warning")}
 
 
@@ -140,7 +143,7 @@ def same_words(data: Path) -> None:
     from rdflib import Graph
     from rdflib.namespace import RDF
 
-    from cyberflag.namespaces import CF, SCHEMA
+    from cyberflag.rdf.namespaces import CF, SCHEMA
 
     def said(path: Path) -> list[tuple[str, str]]:
         graph = Graph().parse(path, format="turtle")
@@ -242,7 +245,7 @@ def test_one_edit_gives_the_full_report(
     # the comparison is only as good as the edit: it must break what it says it breaks
     assert broken_layers(full) >= breaks
     # a full run from the cache, in many small chunks, finds the same
-    chunked = incremental.run(data, store=store, full=True, jobs=1, chunk=40)
+    chunked = driver.run(data, store=store, full=True, jobs=1, chunk=40)
     assert chunked.mode == "full, cached"
     assert chunked.result.findings == full.findings
 
@@ -253,12 +256,12 @@ def test_a_full_run_in_chunks_over_two_workers_is_a_whole_graph_run(
     data, store = corpus
     for edit in (misquote, wrong_figure, same_words, span_of_a_role_removed, undeclared_term):
         edit(data)
-    full = checks.full_run(data).result
+    full = runner.full_run(data).result
     assert broken_layers(full) == {"anchoring", "arithmetic", "consistency", "shapes",
                                    "vocabulary"}
-    chunked = incremental.run(data, store=store, full=True, jobs=2, chunk=60)
+    chunked = driver.run(data, store=store, full=True, jobs=2, chunk=60)
     assert chunked.result.findings == full.findings
-    assert incremental.run(data, store=store).mode == "reused"  # and the cache it left is whole
+    assert driver.run(data, store=store).mode == "reused"  # and the cache it left is whole
 
 
 def test_nothing_changed_reuses_everything(corpus: tuple[Path, Path]) -> None:
@@ -268,7 +271,7 @@ def test_nothing_changed_reuses_everything(corpus: tuple[Path, Path]) -> None:
     outcome, full = same_as_full(data, store)
     assert outcome.mode == "reused"
     assert broken_layers(full) == set()
-    assert incremental.run(data, store=store).result.findings == full.findings
+    assert driver.run(data, store=store).result.findings == full.findings
 
 
 def test_edits_in_a_row_and_back(corpus: tuple[Path, Path]) -> None:
@@ -286,7 +289,7 @@ def test_edits_in_a_row_and_back(corpus: tuple[Path, Path]) -> None:
 def test_a_change_reaching_much_of_the_graph_runs_in_full(
     corpus: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(incremental, "FULL_FRACTION", 0.25)
+    monkeypatch.setattr(driver, "FULL_FRACTION", 0.25)
     data, store = corpus
     entities_changed(data)
     outcome, _ = same_as_full(data, store)
@@ -300,7 +303,7 @@ def test_a_changed_ontology_runs_in_full(corpus: tuple[Path, Path], tmp_path: Pa
     shutil.copy(resources.ontology_path(), ontology)
     with open(ontology, "a", encoding="utf-8") as handle:
         handle.write("\n# a comment changes the hash\n")
-    outcome = incremental.run(data, store=store, ontology_path=ontology)
+    outcome = driver.run(data, store=store, ontology_path=ontology)
     assert outcome.mode == "full, cached"
     assert outcome.reason in ("no cache yet", "the ontology or the shapes changed")
 
@@ -308,8 +311,8 @@ def test_a_changed_ontology_runs_in_full(corpus: tuple[Path, Path], tmp_path: Pa
 def test_small_data_is_checked_in_full_without_a_cache(
     shipped_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(index.MODE_ENV, raising=False)
-    outcome = incremental.run(shipped_data, store=tmp_path / "cache")
+    monkeypatch.delenv(builds.MODE_ENV, raising=False)
+    outcome = driver.run(shipped_data, store=tmp_path / "cache")
     assert outcome.mode == "full"
     assert not (tmp_path / "cache").exists()
 
@@ -330,12 +333,12 @@ def test_full_run_writes_the_cache_for_the_next(corpus: tuple[Path, Path]) -> No
     # `validate --full` checks everything and leaves a cache, so that the run after an edit is
     # incremental rather than a second full run.
     data, store = corpus
-    incremental.cache_path(data, resources.ontology_path(), store).unlink()
+    driver.cache_path(data, resources.ontology_path(), store).unlink()
     runner = CliRunner()
     args = ["validate", "--data", str(data), "--store", str(store), "--format", "json"]
     assert runner.invoke(cli, [*args, "--full"]).exit_code == 0
     misquote(data)
-    outcome = incremental.run(data, store=store)
+    outcome = driver.run(data, store=store)
     assert outcome.mode == "incremental"
 
 
@@ -349,7 +352,7 @@ def test_validate_jobs_option(corpus: tuple[Path, Path], monkeypatch: pytest.Mon
     assert one.exit_code == two.exit_code == 1
     assert one.stdout == two.stdout
     assert json.loads(one.stdout)["findings"] == [
-        f.to_json() for f in checks.full_run(data).result.findings
+        f.to_json() for f in runner.full_run(data).result.findings
     ]
     bad = runner.invoke(cli, [*args, "--jobs", "0"])
     assert bad.exit_code == 2

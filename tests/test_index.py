@@ -1,4 +1,4 @@
-"""The persistent query index (cli/cyberflag/index.py): reused while the data is unchanged,
+"""The persistent query index (cli/cyberflag/builds.py): reused while the data is unchanged,
 updated or rebuilt when it changes (always equal to a fresh build), never used half-built, and
 built once when two commands start together.
 
@@ -21,9 +21,10 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from cyberflag import index, layout
-from cyberflag.engines import OxigraphEngine
 from cyberflag.errors import DataError, InputError
+from cyberflag.index import builds
+from cyberflag.rdf import files
+from cyberflag.sparql.engines import OxigraphEngine
 
 ARTICLE = "articles/synthetic-article-000003.ttl"
 
@@ -41,8 +42,8 @@ def cache(tmp_path: Path) -> Path:
     return tmp_path / "cache"
 
 
-def open_disk(corpus: Path, cache: Path, **kwargs: object) -> index.Opened:
-    return index.open_store(corpus, store=cache, mode="disk", **kwargs)  # type: ignore[arg-type]
+def open_disk(corpus: Path, cache: Path, **kwargs: object) -> builds.Opened:
+    return builds.open_store(corpus, store=cache, mode="disk", **kwargs)  # type: ignore[arg-type]
 
 
 def quads(store: ox.Store) -> set[str]:
@@ -51,7 +52,7 @@ def quads(store: ox.Store) -> set[str]:
 
 
 def fresh_quads(corpus: Path, tmp_path: Path) -> set[str]:
-    opened = index.open_store(corpus, store=tmp_path / "fresh", mode="disk", rebuild=True)
+    opened = builds.open_store(corpus, store=tmp_path / "fresh", mode="disk", rebuild=True)
     try:
         return quads(opened.store)
     finally:
@@ -68,7 +69,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_small_data_is_read_into_memory(shipped_data: Path, cache: Path) -> None:
-    opened = index.open_store(shipped_data, store=cache)
+    opened = builds.open_store(shipped_data, store=cache)
     assert opened.action == "memory"
     assert opened.path is None
     assert not cache.exists()
@@ -77,20 +78,20 @@ def test_small_data_is_read_into_memory(shipped_data: Path, cache: Path) -> None
 def test_mode_comes_from_the_environment(
     corpus: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(index.MODE_ENV, "disk")
-    assert index.open_store(corpus, store=cache).action == "built"
-    monkeypatch.setenv(index.MODE_ENV, "sideways")
+    monkeypatch.setenv(builds.MODE_ENV, "disk")
+    assert builds.open_store(corpus, store=cache).action == "built"
+    monkeypatch.setenv(builds.MODE_ENV, "sideways")
     with pytest.raises(InputError, match="CYBERFLAG_STORE_MODE"):
-        index.open_store(corpus, store=cache)
+        builds.open_store(corpus, store=cache)
 
 
 def test_cache_folder_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv(index.STORE_ENV, raising=False)
+    monkeypatch.delenv(builds.STORE_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert index.cache_root() == tmp_path / "xdg" / "cyberflag"
-    monkeypatch.setenv(index.STORE_ENV, str(tmp_path / "mine"))
-    assert index.cache_root() == tmp_path / "mine"
-    assert index.cache_root(tmp_path / "given") == tmp_path / "given"
+    assert builds.cache_root() == tmp_path / "xdg" / "cyberflag"
+    monkeypatch.setenv(builds.STORE_ENV, str(tmp_path / "mine"))
+    assert builds.cache_root() == tmp_path / "mine"
+    assert builds.cache_root(tmp_path / "given") == tmp_path / "given"
 
 
 def test_files_are_those_the_layout_names(corpus: Path, shipped_data: Path) -> None:
@@ -99,10 +100,10 @@ def test_files_are_those_the_layout_names(corpus: Path, shipped_data: Path) -> N
     (corpus / "extra").mkdir()
     (corpus / "extra" / "more.ttl").write_text("", encoding="utf-8")
     for data in (corpus, shipped_data):
-        found = [s.path for s in index.sources(data, None)]
-        assert found == layout.data_files(data)
-        assert [s.graph for s in index.sources(data, None)] == [
-            layout.graph_name(p.relative_to(data).as_posix()) for p in found
+        found = [s.path for s in builds.sources(data, None)]
+        assert found == files.data_files(data)
+        assert [s.graph for s in builds.sources(data, None)] == [
+            files.graph_name(p.relative_to(data).as_posix()) for p in found
         ]
 
 
@@ -122,7 +123,7 @@ def test_first_use_builds_and_later_uses_reuse(corpus: Path, cache: Path) -> Non
     assert quads(second.store) == built
     assert second.triples == len(built)
     second.close()
-    memory = index.open_store(corpus, mode="memory")
+    memory = builds.open_store(corpus, mode="memory")
     assert quads(memory.store) == built
 
 
@@ -223,7 +224,7 @@ def cyberflag(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, index.MODE_ENV: "disk", **(env or {})},
+        env={**os.environ, builds.MODE_ENV: "disk", **(env or {})},
     )
 
 
@@ -243,7 +244,7 @@ WHO = ("who-said", "--person", "Speaker 0001", "--format", "csv")
 
 
 def test_query_commands_use_the_index(corpus: Path, cache: Path) -> None:
-    in_memory = {index.MODE_ENV: "memory"}
+    in_memory = {builds.MODE_ENV: "memory"}
     code, memory, _ = finished(cyberflag(*WHO, "--data", str(corpus), env=in_memory))
     assert code == 0
     assert memory.count("\n") > 2
@@ -278,7 +279,7 @@ def test_an_interrupted_build_leaves_the_previous_index_working(
     marker = tmp_path / "building"
     build = cyberflag(
         "index", "--rebuild", "--data", str(corpus), "--store", str(cache),
-        env={index.PAUSE_ENV: str(marker)},
+        env={builds.PAUSE_ENV: str(marker)},
     )
     wait_for(marker)  # loaded into tmp-*, not yet current
     assert list(folder.glob("tmp-*"))
@@ -301,7 +302,7 @@ def test_a_command_starting_during_a_build_waits_and_reuses(
 ) -> None:
     marker = tmp_path / "building"
     first = cyberflag("index", "--data", str(corpus), "--store", str(cache),
-                      env={index.PAUSE_ENV: f"{marker}:1.5"})
+                      env={builds.PAUSE_ENV: f"{marker}:1.5"})
     wait_for(marker)  # the first holds the build lock
     second = cyberflag(*WHO, "--data", str(corpus), "--store", str(cache))
     third = cyberflag("index", "--data", str(corpus), "--store", str(cache), "--format", "json")
@@ -329,7 +330,7 @@ def test_two_simultaneous_starts_build_once(corpus: Path, cache: Path) -> None:
 
 
 def test_engine_takes_the_store(corpus: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(index.MODE_ENV, "disk")
+    monkeypatch.setenv(builds.MODE_ENV, "disk")
     engine = OxigraphEngine(corpus, store=cache)
     assert engine.opened is not None
     assert engine.opened.action == "built"

@@ -11,8 +11,8 @@ from click.testing import CliRunner, Result
 
 from cyberflag.cli import cli
 from cyberflag.errors import EndpointError
-from cyberflag.layout import GRAPH_BASE
-from cyberflag.push import default_update_endpoint, push, read_dataset, update_body
+from cyberflag.rdf.files import GRAPH_BASE
+from cyberflag.server.push import default_update_endpoint, push, read_dataset, update_body
 
 from conftest import (
     FIXTURE_DATA,

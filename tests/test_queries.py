@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from cyberflag import engines, queries, render
-from cyberflag.results import SelectResult, rows_equal
+from cyberflag.queries import catalogue
+from cyberflag.sparql import engines
+from cyberflag.sparql.results import SelectResult, rows_equal
+from cyberflag.text import render
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
-QUERY_NAMES = queries.names()
+QUERY_NAMES = catalogue.names()
 ARTICLE = "https://w3id.org/cyberflag/id/article/"
 
 # name of the expected file → (query, parameters)
@@ -59,12 +61,12 @@ def test_queries_are_shipped() -> None:
 
 @pytest.mark.parametrize("name", QUERY_NAMES)
 def test_query_parses_with_header(name: str) -> None:
-    query = queries.load(name)  # raises on a bad header or bad SPARQL
+    query = catalogue.load(name)  # raises on a bad header or bad SPARQL
     assert query.summary, "every saved query has a summary"
     assert query.form == "SELECT"
     assert query.text.lstrip().startswith("#+"), "the header comes first"
     for param in query.params:
-        assert param.type in queries.PARAM_TYPES
+        assert param.type in catalogue.PARAM_TYPES
         assert param.description, f"{name}: parameter {param.name} has no description"
         assert f"?{param.variable}" in query.text, f"{name}: ?{param.variable} is never used"
 
@@ -72,11 +74,11 @@ def test_query_parses_with_header(name: str) -> None:
 @pytest.mark.parametrize("name", QUERY_NAMES)
 def test_query_has_total_order(name: str) -> None:
     """Saved queries with more than one row say how rows are ordered (ORDER BY)."""
-    query = queries.load(name)
+    query = catalogue.load(name)
     if name in ("stats", "triples"):  # a single row of counts
         return
     words = [
-        t.text.upper() for t in queries.tokens(query.text) if t.kind == "word" and t.depth == 0
+        t.text.upper() for t in catalogue.tokens(query.text) if t.kind == "word" and t.depth == 0
     ]
     assert "ORDER" in words
 
@@ -85,7 +87,7 @@ def test_query_has_total_order(name: str) -> None:
 def test_query_runs_and_engines_agree(
     name: str, oxigraph: engines.Engine, rdflib_engine: engines.Engine
 ) -> None:
-    text = queries.load(name).bind()
+    text = catalogue.load(name).bind()
     a = oxigraph.select(text)
     b = rdflib_engine.select(text)
     assert len(a) > 0
@@ -100,7 +102,7 @@ def test_expected_results(
     case: str, oxigraph: engines.Engine, rdflib_engine: engines.Engine
 ) -> None:
     name, params = EXPECTED_CASES[case]
-    text = queries.load(name).bind(params)
+    text = catalogue.load(name).bind(params)
     result = oxigraph.select(text)
     assert rows_equal(result.rows, rdflib_engine.select(text).rows)
     actual = json.loads(render.to_json(result))
@@ -129,7 +131,7 @@ def _first_difference(a: SelectResult, b: SelectResult) -> str:
 
 
 def _column(engine: engines.Engine, name: str, params: dict[str, list[str]], var: str) -> list[str]:
-    result = engine.select(queries.load(name).bind(params))
+    result = engine.select(catalogue.load(name).bind(params))
     return [t.value if t is not None else "" for t in result.column(var)]
 
 
@@ -197,7 +199,7 @@ def test_roles_at_the_time(oxigraph: engines.Engine) -> None:
 
 
 def test_article_without_headline_is_listed(oxigraph: engines.Engine) -> None:
-    result = oxigraph.select(queries.load("articles").bind())
+    result = oxigraph.select(catalogue.load("articles").bind())
     headless = [row for row in result.dicts() if "headline" not in row]
     assert [r["article"].value for r in headless] == [
         "https://w3id.org/cyberflag/id/article/more-than-10000-online-child-sexual-offences"

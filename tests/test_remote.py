@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterator
 import pytest
 from click.testing import CliRunner, Result
 
-from cyberflag import queries
 from cyberflag.cli import cli
-from cyberflag.engines import OxigraphEngine
 from cyberflag.errors import EndpointError, redact_url
-from cyberflag.push import push
-from cyberflag.remote import RemoteEngine
-from cyberflag.results import rows_equal
+from cyberflag.queries import catalogue
+from cyberflag.server.push import push
+from cyberflag.sparql.engines import OxigraphEngine
+from cyberflag.sparql.remote import RemoteEngine
+from cyberflag.sparql.results import rows_equal
 
 from conftest import (
     FIXTURE_DATA,
@@ -74,11 +74,11 @@ def embedded() -> OxigraphEngine:
 # --- the same rows as the embedded engine ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", queries.names())
+@pytest.mark.parametrize("name", catalogue.names())
 def test_every_saved_query_gives_the_embedded_rows(
     shared: OxigraphServer, embedded: OxigraphEngine, name: str
 ) -> None:
-    text = queries.load(name).bind({})
+    text = catalogue.load(name).bind({})
     local = embedded.query(text)
     remote = RemoteEngine(shared.query).query(text)
     assert type(remote) is type(local)

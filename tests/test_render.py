@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from cyberflag import render
 from cyberflag.errors import InputError
-from cyberflag.results import AskResult, GraphResult, SelectResult, Term
+from cyberflag.sparql.results import AskResult, GraphResult, SelectResult, Term
+from cyberflag.text import render
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

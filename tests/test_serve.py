@@ -22,12 +22,12 @@ from urllib.parse import parse_qs
 import pytest
 from click.testing import CliRunner
 
-from cyberflag import queries
 from cyberflag.cli import cli
-from cyberflag.engines import OxigraphEngine
-from cyberflag.remote import RemoteEngine
-from cyberflag.results import rows_equal
-from cyberflag.serve import without_header
+from cyberflag.queries import catalogue
+from cyberflag.server.serve import without_header
+from cyberflag.sparql.engines import OxigraphEngine
+from cyberflag.sparql.remote import RemoteEngine
+from cyberflag.sparql.results import rows_equal
 
 from conftest import FIXTURE_DATA, REPO, free_port, oxigraph_binary
 
@@ -98,7 +98,7 @@ def test_serves_the_saved_queries_as_the_embedded_engine_answers_them(served: Se
     assert served.url.startswith("http://127.0.0.1:")  # loopback unless told otherwise
     embedded = OxigraphEngine(FIXTURE_DATA)
     remote = RemoteEngine(f"{served.url}/query")
-    for query in queries.all_queries():
+    for query in catalogue.all_queries():
         text = query.bind({})
         local, answer = embedded.query(text), remote.query(text)
         assert answer.variables == local.variables, query.name  # type: ignore[union-attr]
@@ -144,16 +144,16 @@ def test_links_open_each_saved_query_in_the_page(served: Served) -> None:
     index = next(
         Path(urllib.parse.urlparse(line.strip()).path)
         for line in served.stdout.splitlines()
-        if line.strip().startswith("file://") and line.strip().endswith("saved-queries.html")
+        if line.strip().startswith("file://") and line.strip().endswith("saved-catalogue.html")
     )
     listed = {
         html.unescape(name): parse_qs(html.unescape(href).split("#", 1)[1])
         for href, name in re.findall(r'<a href="([^"]+)">([^<]+)</a>', index.read_text())
         if html.unescape(href).startswith(f"{served.url}/#")
     }
-    assert sorted(listed) == queries.names()
+    assert sorted(listed) == catalogue.names()
     for name, params in listed.items():
-        assert params["query"] == [without_header(queries.load(name).bind({}))]
+        assert params["query"] == [without_header(catalogue.load(name).bind({}))]
         assert params["endpoint"] == [f"{served.url}/query"]
 
 

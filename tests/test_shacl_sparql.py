@@ -1,4 +1,4 @@
-"""Batched SHACL-SPARQL constraints (cyberflag.shacl_sparql) against pySHACL's own evaluation.
+"""Batched SHACL-SPARQL constraints (cyberflag.checks.shacl.sparql) against pySHACL's own evaluation.
 
 The batched path must be invisible: every report here is compared, finding for finding, with a run
 of pySHACL alone over the unmodified shapes (one query per focus node, as before). Both engines are
@@ -20,9 +20,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-from cyberflag import shacl_sparql, validate
-from cyberflag.namespaces import CF
-from cyberflag.validate import ShaclReport, validate_graph
+from cyberflag.checks.shacl import sparql, validator
+from cyberflag.checks.shacl.validator import ShaclReport, validate_graph
+from cyberflag.rdf.namespaces import CF
 
 from conftest import SHIPPED_DATA, shipped_data_present
 
@@ -55,7 +55,7 @@ SPARQL_SHAPES = frozenset(
 def assert_engine(used: dict[str, str], engine: str, shapes: Graph) -> None:
     """Every constraint ran on ``engine``, except that one comparing literals may go to rdflib
     when Oxigraph's copy merged literals rdflib keeps apart (the designed fallback)."""
-    joins = {str(c.constraint) for c in shacl_sparql.batchable(shapes) if c.joins_literals}
+    joins = {str(c.constraint) for c in sparql.batchable(shapes) if c.joins_literals}
     assert used
     for constraint, ran in used.items():
         assert ran == engine or (ran == "rdflib" and constraint in joins), constraint
@@ -76,7 +76,7 @@ def pyshacl_report(
         merged.bind(prefix, namespace, override=True)
     merged += data
     merged += ontology
-    with validate._prepared_queries():  # parses each query text once: saves time, nothing else
+    with validator._prepared_queries():  # parses each query text once: saves time, nothing else
         conforms, report, _ = pyshacl_validate(
             merged,
             shacl_graph=shapes,
@@ -88,12 +88,12 @@ def pyshacl_report(
             focus_nodes=[URIRef(n) for n in focus] if focus is not None else None,
         )
     assert isinstance(report, Graph)
-    return ShaclReport(conforms=bool(conforms), findings=validate._findings(report, shapes))
+    return ShaclReport(conforms=bool(conforms), findings=validator._findings(report, shapes))
 
 
 @pytest.fixture
 def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(shacl_sparql, "ENGINE", request.param)
+    monkeypatch.setattr(sparql, "ENGINE", request.param)
     return str(request.param)
 
 
@@ -101,14 +101,14 @@ def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
 def engines_used(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """Which engine ran each batched constraint in the test (by constraint IRI)."""
     used: dict[str, str] = {}
-    original = shacl_sparql.evaluate
+    original = sparql.evaluate
 
-    def spy(*args: object, **kwargs: object) -> shacl_sparql.Outcome:
+    def spy(*args: object, **kwargs: object) -> sparql.Outcome:
         outcome = original(*args, **kwargs)  # type: ignore[arg-type]
         used.update({str(k): v for k, v in outcome.engines.items()})
         return outcome
 
-    monkeypatch.setattr(shacl_sparql, "evaluate", spy)
+    monkeypatch.setattr(sparql, "evaluate", spy)
     return used
 
 
@@ -140,12 +140,12 @@ def assert_same(expected: ShaclReport, actual: ShaclReport) -> None:
 
 
 def test_all_shipped_constraints_are_batched(shapes_graph: Graph) -> None:
-    batched = shacl_sparql.batchable(shapes_graph)
+    batched = sparql.batchable(shapes_graph)
     assert {str(c.shape) for c in batched} == SPARQL_SHAPES
     assert {str(c.constraint) for c in batched} == {
         str(c) for c in shapes_graph.objects(None, SH.sparql)
     }
-    stripped = shacl_sparql.without(shapes_graph, batched)
+    stripped = sparql.without(shapes_graph, batched)
     assert not list(stripped.objects(None, SH.sparql))
     # the original is untouched
     assert len(list(shapes_graph.objects(None, SH.sparql))) == len(SPARQL_SHAPES)
@@ -246,7 +246,7 @@ def test_only_safe_queries_are_batched_and_all_agree(
 ) -> None:
     query, batched = QUERIES[name]
     shapes = custom_shapes(name, query)
-    assert bool(shacl_sparql.batchable(shapes)) == batched
+    assert bool(sparql.batchable(shapes)) == batched
     expected = pyshacl_report(world, ontology_graph, shapes)
     assert_same(expected, validate_graph(world, ontology=ontology_graph, shapes=shapes))
 
@@ -268,9 +268,9 @@ ex:n a ex:Sub2 ; oa:hasSource ex:a .
 
 
 def test_datatype_queries_are_marked() -> None:
-    (c,) = shacl_sparql.batchable(custom_shapes("d", QUERIES["datatype"][0]))
+    (c,) = sparql.batchable(custom_shapes("d", QUERIES["datatype"][0]))
     assert c.datatype_sensitive
-    (c,) = shacl_sparql.batchable(custom_shapes("p", QUERIES["plain"][0]))
+    (c,) = sparql.batchable(custom_shapes("p", QUERIES["plain"][0]))
     assert not c.datatype_sensitive
 
 
@@ -290,7 +290,7 @@ def test_datatype_queries_are_marked() -> None:
 )
 def test_shapes_pyshacl_treats_specially_are_left_to_it(extra: str) -> None:
     shapes = custom_shapes("s", QUERIES["plain"][0], extra.format(name="s"))
-    assert shacl_sparql.batchable(shapes) == []
+    assert sparql.batchable(shapes) == []
 
 
 @pytest.mark.parametrize("engine", ENGINES, indirect=True)
@@ -306,7 +306,7 @@ ex:I a sh:NodeShape ; sh:severity sh:Info ; sh:message "i {{?value}}" ;
     sh:sparql [ sh:select "SELECT $this ?value WHERE {{ ?value {HAS_SELECTOR} $this }}" ] .
 """
     shapes = Graph().parse(data=text, format="turtle")
-    assert len(shacl_sparql.batchable(shapes)) == 2
+    assert len(sparql.batchable(shapes)) == 2
     expected = pyshacl_report(world, ontology_graph, shapes)
     actual = validate_graph(world, ontology=ontology_graph, shapes=shapes)
     assert_same(expected, actual)
@@ -325,7 +325,7 @@ def test_examples_report_as_pyshacl_does(
     graph = layered(world, path)
     expected = pyshacl_report(graph, ontology_graph, shapes_graph)
     for engine in ENGINES:
-        monkeypatch.setattr(shacl_sparql, "ENGINE", engine)
+        monkeypatch.setattr(sparql, "ENGINE", engine)
         actual = validate_graph(graph, ontology=ontology_graph, shapes=shapes_graph)
         assert actual == expected, f"{engine}:\n{differences(expected, actual)}"
 
@@ -542,7 +542,7 @@ def test_datatype_changes_send_only_datatype_queries_to_rdflib(
     """oa:start is an xsd:nonNegativeInteger, which Oxigraph stores as an xsd:integer: a query
     that reads datatypes, or joins an oa:start with an xsd:integer of the same value (the same
     term to Oxigraph, two to rdflib), must run on rdflib."""
-    monkeypatch.setattr(shacl_sparql, "ENGINE", "oxigraph")
+    monkeypatch.setattr(sparql, "ENGINE", "oxigraph")
     graph = Graph()
     graph += broken_corpus
     _, start = _first(graph, OA + "start", 3)
@@ -552,7 +552,7 @@ def test_datatype_changes_send_only_datatype_queries_to_rdflib(
     shapes = custom_shapes("d", QUERIES["datatype"][0])
     shapes += custom_shapes("j", QUERIES["literal-join"][0])
     shapes += custom_shapes("p", QUERIES["plain"][0])
-    (j,) = (c for c in shacl_sparql.batchable(shapes) if c.shape.endswith("/j"))
+    (j,) = (c for c in sparql.batchable(shapes) if c.shape.endswith("/j"))
     assert j.joins_literals
     expected = pyshacl_report(graph, ontology_graph, shapes)
     assert {f.shape for f in expected.findings} == {"http://example.org/d", "http://example.org/p"}
@@ -597,7 +597,7 @@ ex:S a sh:NodeShape ; sh:targetClass oa:SpecificResource ;
 
 def test_importing_shacl_sparql_loads_neither_rdflib_nor_pyoxigraph() -> None:
     code = (
-        "import sys, cyberflag.shacl_sparql\n"
+        "import sys, cyberflag.checks.shacl.sparql\n"
         "sys.exit(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('rdflib', 'pyshacl', 'pyoxigraph')) or 0)"
     )

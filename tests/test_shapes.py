@@ -30,8 +30,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
-from cyberflag.namespaces import CF
-from cyberflag.validate import Finding, ShaclReport, validate_graph
+from cyberflag.checks.shacl.validator import Finding, ShaclReport, validate_graph
+from cyberflag.rdf.namespaces import CF
 
 EXAMPLES = Path(__file__).resolve().parent / "shapes"
 VALID = EXAMPLES / "valid"
@@ -329,7 +329,7 @@ def test_validation_leaves_the_data_alone(
 
 
 def test_default_ontology_and_shapes_come_from_resources(world: Graph) -> None:
-    """Without explicit graphs, the shipped files (via cyberflag.resources) are used."""
+    """Without explicit graphs, the shipped files (via cyberflag.rdf.resources) are used."""
     assert validate_graph(world).conforms
 
 
@@ -342,7 +342,7 @@ def test_the_ontology_is_needed(world: Graph, shapes_graph: Graph) -> None:
 
 def test_importing_validate_does_not_import_pyshacl() -> None:
     """The command line imports pySHACL only when it validates (it is slow to import)."""
-    code = "import sys, cyberflag.validate; sys.exit('pyshacl' in sys.modules)"
+    code = "import sys, cyberflag.checks.shacl.validator; sys.exit('pyshacl' in sys.modules)"
     cli = str(Path(__file__).resolve().parent.parent / "cli")
     result = subprocess.run(
         [sys.executable, "-c", code],

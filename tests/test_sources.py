@@ -14,8 +14,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from cyberflag import resources, store
-from cyberflag.namespaces import CF, OA, QB, SCHEMA, TIME
+from cyberflag.rdf import graphs, resources
+from cyberflag.rdf.namespaces import CF, OA, QB, SCHEMA, TIME
 
 DATA = resources.data_dir()
 MANIFEST = json.loads((DATA / "sources" / "manifest.json").read_text(encoding="utf-8"))
@@ -34,8 +34,8 @@ def body_of(slug: str) -> str:
 @pytest.fixture(scope="module")
 def graph() -> Graph:
     g = Graph()
-    for path in store.data_files(DATA):
-        for triple in store.parse_triples(path):
+    for path in graphs.data_files(DATA):
+        for triple in graphs.parse_triples(path):
             g.add(triple)
     return g
 
@@ -178,10 +178,10 @@ def test_undated_articles_carry_an_inference_with_reasons(graph: Graph) -> None:
 
 def test_data_files_are_written_canonically() -> None:
     """Re-serialising a data file gives the same bytes: diffs stay reviewable."""
-    from cyberflag import turtle
+    from cyberflag.rdf import turtle
 
-    for path in store.data_files(DATA):
+    for path in graphs.data_files(DATA):
         g = Graph()
-        for triple in store.parse_triples(path):
+        for triple in graphs.parse_triples(path):
             g.add(triple)
         assert turtle.dumps(g) == path.read_text(encoding="utf-8"), Path(path).name

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from cyberflag import resources
 from cyberflag.errors import DataError, InputError
-from cyberflag.namespaces import CFD, SCHEMA
-from cyberflag.store import GRAPH_BASE, data_files, graph_iri, load, parse_turtle
+from cyberflag.rdf import resources
+from cyberflag.rdf.graphs import GRAPH_BASE, data_files, graph_iri, load, parse_turtle
+from cyberflag.rdf.namespaces import CFD, SCHEMA
 
 from conftest import TESTS
 

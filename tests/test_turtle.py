@@ -10,10 +10,10 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from cyberflag import turtle
-from cyberflag.namespaces import CF, CFD, PREFIXES, SCHEMA
-from cyberflag.store import parse_turtle
-from cyberflag.turtle import dump, dumps, dumps_trig, is_pn_local
+from cyberflag.rdf import turtle
+from cyberflag.rdf.graphs import parse_turtle
+from cyberflag.rdf.namespaces import CF, CFD, PREFIXES, SCHEMA
+from cyberflag.rdf.turtle import dump, dumps, dumps_trig, is_pn_local
 
 from conftest import W3C_BASE, W3C_DIR, assert_isomorphic, w3c_cases
 

@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from cyberflag import store
 from cyberflag.cli import cli
+from cyberflag.rdf import graphs
 
 from conftest import W3C_BASE, W3C_DIR, assert_isomorphic, w3c_cases
 
@@ -56,12 +56,12 @@ def test_negative_syntax_is_rejected_with_file_line_column(
 
 @pytest.mark.parametrize(("name", "_"), POSITIVE, ids=[n for n, _ in POSITIVE])
 def test_positive_syntax_loads(name: str, _: None) -> None:
-    store.parse_turtle(W3C / name, base_iri=BASE + name)
+    graphs.parse_turtle(W3C / name, base_iri=BASE + name)
 
 
 @pytest.mark.parametrize(("name", "expected"), EVAL, ids=[n for n, _ in EVAL])
 def test_evaluation_input_gives_the_expected_triples(name: str, expected: str) -> None:
-    got = store.parse_turtle(W3C / name, base_iri=BASE + name)
+    got = graphs.parse_turtle(W3C / name, base_iri=BASE + name)
     assert_isomorphic(Graph().parse(W3C / expected, format="nt"), got)
 
 

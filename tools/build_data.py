@@ -27,7 +27,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "cli"))
 
-from cyberflag.namespaces import CF, CFD, OA, ORG, QB, SCHEMA
+from cyberflag.rdf.namespaces import CF, CFD, OA, ORG, QB, SCHEMA
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 DATA = ROOT / "data"
@@ -1609,7 +1609,7 @@ def build_statements(e: SimpleNamespace, o: SimpleNamespace) -> None:
 
 
 def write() -> None:
-    from cyberflag import turtle
+    from cyberflag.rdf import turtle
 
     src_dir = DATA / "sources"
     src_dir.mkdir(parents=True, exist_ok=True)

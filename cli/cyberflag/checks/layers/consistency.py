@@ -1,0 +1,211 @@
+"""Cross-source consistency: figures, quotes and roles that disagree between articles.
+
+Different outlets report the same thing differently: one says "more than 3,000" offences for 2015/16
+from 38 forces, another 3,903 for the 12 months to June 2016. Neither is wrong to keep, but a reader
+comparing them must be told. This layer finds such pairs and shows them side by side with their
+sources. A pair a curator has reviewed is recorded in the data as a ``cf:ExplainedConflict`` (the
+nodes it ``cf:concerns`` and a ``cf:explanation``) and is then shown as explained, not as a warning.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from cyberflag.checks.findings import EXPLAINED, WARNING, Finding
+from cyberflag.rdf.namespaces import CF, OA, ORG, QB, SCHEMA
+
+LAYER = "consistency"
+OVERLAP = 0.5
+"""Two periods describe "the same time" when they share at least half of the shorter one."""
+
+
+def _label(graph: Graph, node: URIRef | None) -> str:
+    if node is None:
+        return "—"
+    for prop in (SKOS.prefLabel, SCHEMA.name, DCTERMS.title):
+        if (value := graph.value(node, prop)) is not None:
+            return str(value)
+    return str(node).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def explanations(graph: Graph) -> list[tuple[frozenset[URIRef], str]]:
+    """The reviewed conflicts: the set of nodes each concerns, and its explanation."""
+    found = []
+    for node in graph.subjects(RDF.type, CF.ExplainedConflict):
+        concerns = frozenset(graph.objects(node, CF.concerns))
+        found.append((concerns, str(graph.value(node, CF.explanation) or "")))
+    return found
+
+
+def _finding(graph: Graph, nodes: Iterable[URIRef], message: str, detail: list[str]) -> Finding:
+    nodes = sorted(nodes)
+    for concerns, why in explanations(graph):
+        if set(nodes) <= concerns:
+            return Finding(LAYER, EXPLAINED, str(nodes[0]), message, (*detail, f"explained: {why}"))
+    return Finding(LAYER, WARNING, str(nodes[0]), message, tuple(detail))
+
+
+def _reported_in(graph: Graph, node: URIRef) -> list[str]:
+    """'headline (date)' for each article reporting ``node``."""
+    out = set()
+    for report in graph.objects(node, CF.hasReport):
+        article = graph.value(graph.value(report, OA.hasTarget), OA.hasSource)
+        date = graph.value(article, SCHEMA.datePublished)
+        name = graph.value(article, SCHEMA.headline) or str(article).rsplit("/", 1)[-1]
+        out.add(f"{name} ({date if date is not None else 'undated'})")
+    return sorted(out)
+
+
+def _observation_line(graph: Graph, node: URIRef) -> str:
+    period = graph.value(node, CF.refPeriod)
+    comparator = _label(graph, graph.value(node, CF.comparator))
+    coverage = graph.value(node, CF.coverage)
+    return (
+        f"{str(node).rsplit('/', 1)[-1]}: {comparator} {graph.value(node, CF.value)} "
+        f"for {graph.value(period, CF.startDate)} to {graph.value(period, CF.endDate)}"
+        f"{f', coverage {coverage!s}' if coverage is not None else ''}"
+        f"; source {_label(graph, graph.value(node, CF.statisticalSource))}"
+        f"; reported in {'; '.join(_reported_in(graph, node))}"
+    )
+
+
+def observation_conflicts(graph: Graph) -> list[Finding]:
+    """Same measure, area, category and victim group, overlapping periods, different figures."""
+    groups: dict[tuple, list[URIRef]] = defaultdict(list)
+    for node in graph.subjects(RDF.type, QB.Observation):
+        key = tuple(
+            graph.value(node, p)
+            for p in (CF.measure, CF.refArea, CF.offenceCategory, CF.victimGroup)
+        )
+        groups[key].append(node)
+    findings = []
+    for nodes in groups.values():
+        for a, b in itertools.combinations(sorted(nodes), 2):
+            pa, pb = graph.value(a, CF.refPeriod), graph.value(b, CF.refPeriod)
+            sa, ea = (
+                graph.value(pa, CF.startDate).toPython(),
+                graph.value(pa, CF.endDate).toPython(),
+            )
+            sb, eb = (
+                graph.value(pb, CF.startDate).toPython(),
+                graph.value(pb, CF.endDate).toPython(),
+            )
+            overlap = (min(ea, eb) - max(sa, sb)).days + 1
+            shorter = min((ea - sa).days, (eb - sb).days) + 1
+            if overlap < OVERLAP * shorter:
+                continue
+            same_value = graph.value(a, CF.value) == graph.value(b, CF.value) and graph.value(
+                a, CF.comparator
+            ) == graph.value(b, CF.comparator)
+            same_coverage = graph.value(a, CF.coverage) == graph.value(b, CF.coverage)
+            if same_value and same_coverage:
+                continue
+            what = "figures" if not same_value else "coverage"
+            findings.append(
+                _finding(
+                    graph,
+                    (a, b),
+                    f"{what} differ for overlapping periods ({overlap} days in common) of "
+                    f"{_label(graph, graph.value(a, CF.measure))}, "
+                    f"{_label(graph, graph.value(a, CF.refArea))}",
+                    [_observation_line(graph, a), _observation_line(graph, b)],
+                )
+            )
+    return findings
+
+
+def _normal(text: str) -> str:
+    """Text compared across outlets: curly and straight quotes alike, case and spacing ignored."""
+    text = unicodedata.normalize("NFKC", text).translate(
+        str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
+    )
+    return re.sub(r"[\s\"'.,]+", " ", text).strip().casefold()
+
+
+def statement_conflicts(graph: Graph) -> list[Finding]:
+    """Same words given to different speakers, and one statement reported on different dates."""
+    findings = []
+    by_text: dict[str, list[URIRef]] = defaultdict(list)
+    for node in graph.subjects(RDF.type, CF.Statement):
+        by_text[_normal(str(graph.value(node, SCHEMA.text)))].append(node)
+        dates = set()
+        for report in graph.objects(node, CF.hasReport):
+            article = graph.value(graph.value(report, OA.hasTarget), OA.hasSource)
+            dates.add(graph.value(article, SCHEMA.datePublished))
+        if len(dates) > 1:
+            findings.append(
+                _finding(
+                    graph,
+                    (node,),
+                    "one statement reported on different dates",
+                    _reported_in(graph, node),
+                )
+            )
+    for nodes in by_text.values():
+        speakers = {graph.value(n, CF.speaker) for n in nodes}
+        if len(speakers) > 1:
+            findings.append(
+                _finding(
+                    graph,
+                    nodes,
+                    "the same words are attributed to different speakers",
+                    [
+                        f"{str(n).rsplit('/', 1)[-1]}: "
+                        f"{_label(graph, graph.value(n, CF.speaker))}; "
+                        f"{'; '.join(_reported_in(graph, n))}"
+                        for n in sorted(nodes)
+                    ],
+                )
+            )
+    return findings
+
+
+def role_conflicts(graph: Graph) -> list[Finding]:
+    """A person given different roles in the same organisation by different articles."""
+    roles: dict[tuple, list[URIRef]] = defaultdict(list)
+    for m in graph.subjects(RDF.type, ORG.Membership):
+        roles[(graph.value(m, ORG.member), graph.value(m, ORG.organization))].append(m)
+    findings = []
+    for (person, org), memberships in roles.items():
+        if len({graph.value(m, ORG.role) for m in memberships}) > 1:
+            findings.append(
+                _finding(
+                    graph,
+                    memberships,
+                    f"{_label(graph, person)} is given different roles in {_label(graph, org)}",
+                    [
+                        f"{_label(graph, graph.value(m, ORG.role))}: "
+                        + "; ".join(
+                            sorted(
+                                str(graph.value(sel, OA.exact))
+                                for ev in graph.objects(m, CF.evidence)
+                                for sel in graph.objects(ev, OA.hasSelector)
+                                if graph.value(sel, OA.exact) is not None
+                            )
+                        )
+                        for m in sorted(memberships)
+                    ],
+                )
+            )
+    return findings
+
+
+def check(graph: Graph) -> list[Finding]:
+    """Every conflict in ``graph``, explained or not."""
+    return observation_conflicts(graph) + statement_conflicts(graph) + role_conflicts(graph)
+
+
+__all__ = [
+    "check",
+    "explanations",
+    "observation_conflicts",
+    "role_conflicts",
+    "statement_conflicts",
+]

@@ -1,0 +1,518 @@
+"""The persistent query index: the data loaded once into an on-disk Oxigraph store, reused while
+the data files are unchanged.
+
+Why: reading the Turtle files costs time in proportion to the data (about 3.5 µs a triple into an
+in-memory store), and every query command is a fresh process. Opening an on-disk store costs about
+the same at any size (55 ms measured, 3,000 or 1,000,000 triples), so above a certain size the
+index wins, and by far: a 1,000,000-triple corpus takes about 10 s to read but opens in 55 ms.
+
+**Memory or disk.** Measured on this project's 2-core machine (median of 5, pyoxigraph 0.5.13):
+reading the shipped data (300 KB of Turtle, 3,000 triples, ontology included) into memory takes
+9 ms, against 52 ms to open its on-disk index; 10,000 triples (0.9 MB) 32 ms against 60 ms; 15,000
+(1.4 MB) 47 ms against 56 ms; 20,000 (1.8 MB) 32-80 ms against 56 ms; 100,000 (9 MB) 360 ms
+against 60 ms. So data under :data:`IN_MEMORY_MAX_BYTES` (1.5 MB of Turtle, data and ontology) is
+read into memory and no index is kept; above it, the on-disk index is used. ``CYBERFLAG_STORE_MODE``
+(``auto``, ``disk``, ``memory``) overrides the choice; ``cyberflag index`` always builds on disk.
+
+**Where.** Under a cache folder: ``--store DIR``, else ``$CYBERFLAG_STORE``, else
+``$XDG_CACHE_HOME/cyberflag``, else ``~/.cache/cyberflag``. Each data directory (with its ontology)
+gets a folder of its own there, named by a digest of their paths, so one cache serves several data
+directories. In it:
+
+* ``current.json``, the pointer: which build is current, and for every file its size, modification
+  time and SHA-256 when it was loaded;
+* ``b-<id>/``, builds (RocksDB directories), each with a ``b-<id>.readers`` lock file;
+* ``lock``, held by whoever builds.
+
+**When it is rebuilt.** A command lists the files and compares their paths, sizes and modification
+times with the pointer (11 ms for 4,000 files): equal, the index is used as is. Otherwise the
+files whose size or time differ are hashed and compared by content: a file merely touched (or
+checked out again) changes nothing but the recorded times. Files that really changed (or were
+added or removed) are applied to a copy of the current build when they are a small part of the data
+(at most :data:`UPDATE_MAX_FRACTION` of its bytes): a RocksDB checkpoint (hard links, about 2 ms)
+whose changed graphs are replaced, 0.2 s for one article in 1,000,000 triples. Otherwise the index
+is rebuilt from every file. Either way the result equals a fresh build (``tests/test_index.py``).
+A file written within :data:`RACY_SECONDS` of being indexed has no trusted time recorded, so it is
+compared by content next time (a second edit within the file system's time resolution could
+otherwise keep size and time).
+
+**Safety.** A build is written into a ``tmp-*`` folder, renamed to ``b-<id>``, and only then made
+current by replacing ``current.json`` atomically: an interrupted build leaves the previous index in
+use, and the next build removes its debris. Builders hold an exclusive ``fcntl`` lock on ``lock``
+and look again once they have it, so two commands starting together build once: the second waits
+and then finds the index fresh. Readers open a build read-only and hold a shared lock on its
+``.readers`` file while they use it; an old build is deleted only when nobody holds that lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from cyberflag.atomic import write_text_atomic
+from cyberflag.errors import DataError, InputError
+from cyberflag.rdf import resources
+from cyberflag.rdf.files import display_path, graph_name
+
+FORMAT = 1
+"""Bump when what a build holds changes (graph naming, loading rules): old builds are rebuilt."""
+
+STORE_ENV = "CYBERFLAG_STORE"
+"""Environment variable naming the cache folder (as ``--store DIR``)."""
+
+MODE_ENV = "CYBERFLAG_STORE_MODE"
+"""``auto`` (the default: memory below :data:`IN_MEMORY_MAX_BYTES`, else disk), ``disk`` or
+``memory``."""
+
+MODES = ("auto", "disk", "memory")
+
+IN_MEMORY_MAX_BYTES = 1_500_000
+"""Turtle (data and ontology) below this many bytes is read into memory; see the module docstring
+for the measurements behind it."""
+
+UPDATE_MAX_FRACTION = 0.2
+"""Changed files up to this share of the data's bytes are applied to a copy of the current build;
+more, and the index is rebuilt (a build is also compacted; updates add small files)."""
+
+MAX_UPDATES = 50
+"""After this many updates in a row the next change rebuilds, so that small files never pile up."""
+
+RACY_SECONDS = 2.0
+"""Files modified less than this long before indexing are compared by content next time."""
+
+PAUSE_ENV = "CYBERFLAG_INDEX_TEST_PAUSE"
+"""Tests only: ``PATH`` or ``PATH:SECONDS``. A build that has loaded its data, before it becomes
+current, creates the file and sleeps (60 s by default), so that a test can kill it mid-build, or
+start a second command while it holds the build lock."""
+
+_OX_LOCATION = re.compile(r"^Parser error (?:at|between) line [^:]*:\s*")
+_POINTER = "current.json"
+_LOCK = "lock"
+
+
+# --- what is indexed ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """One Turtle file and the named graph it becomes."""
+
+    key: str
+    """``data/<path under the data directory>`` or ``ontology/<file name>``."""
+    path: Path
+    graph: str
+    size: int
+    mtime_ns: int
+
+
+def _walk(data_dir: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """``(relative POSIX path, entry)`` for every ``*.ttl`` file, as :func:`layout.data_files`
+    selects them (not under ``sources/``, nothing hidden), with ``os.scandir``: 11 ms against 58 ms
+    for 4,000 files, which matters because every query command does this."""
+    stack = [(str(data_dir), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                relative = prefix + entry.name
+                if entry.is_dir():
+                    if relative != "sources":
+                        stack.append((entry.path, relative + "/"))
+                elif entry.name.endswith(".ttl") and entry.is_file():
+                    yield relative, entry
+
+
+def sources(data_dir: Path, ontology: Path | None) -> list[Source]:
+    """The files a store over ``data_dir`` (and ``ontology``) holds, in loading order."""
+    found = []
+    for relative, entry in _walk(data_dir):
+        stat = entry.stat()
+        found.append(
+            Source(f"data/{relative}", Path(entry.path), graph_name(relative), stat.st_size,
+                   stat.st_mtime_ns)
+        )
+    found.sort(key=lambda s: s.key)
+    if ontology is not None:
+        stat = ontology.stat()
+        found.append(
+            Source(f"ontology/{ontology.name}", ontology, graph_name(f"ontology/{ontology.stem}"),
+                   stat.st_size, stat.st_mtime_ns)
+        )
+    return found
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def data_error(path: Path, error: Exception) -> DataError:
+    """A parse or read error as the one-line ``path:line:column: message`` the CLI prints."""
+    if isinstance(error, SyntaxError):
+        message = _OX_LOCATION.sub("", error.msg or str(error)) or "syntax error"
+        return DataError(display_path(path), error.lineno, error.offset, message)
+    message = getattr(error, "strerror", None) or str(error)
+    return DataError(display_path(path), None, None, message)
+
+
+# --- locations ------------------------------------------------------------------------------------
+
+
+def cache_root(store: Path | str | None = None) -> Path:
+    """The cache folder: ``store``, ``$CYBERFLAG_STORE``, ``$XDG_CACHE_HOME/cyberflag`` or
+    ``~/.cache/cyberflag``."""
+    if store is not None:
+        return Path(store)
+    if os.environ.get(STORE_ENV):
+        return Path(os.environ[STORE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cyberflag"
+
+
+def index_dir(root: Path, data_dir: Path, ontology: Path | None) -> Path:
+    """The folder for one data directory's index: ``<data folder name>-<digest of the paths>``."""
+    key = f"{data_dir.resolve()}\0{ontology.resolve() if ontology is not None else ''}"
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", data_dir.resolve().name)[:40] or "data"
+    return root / f"{name}-{digest}"
+
+
+# --- the result of opening ------------------------------------------------------------------------
+
+
+@dataclass
+class Opened:
+    """A store ready for queries, and what it took to get it."""
+
+    store: ox.Store
+    action: str
+    """``memory`` (read into memory), ``reused``, ``updated`` (changed files applied to a copy),
+    or ``built``."""
+    triples: int
+    seconds: float
+    files: int
+    changed: list[str] = field(default_factory=list)
+    """Keys of the files that differed from the previous index (``updated`` and ``built``)."""
+    path: Path | None = None
+    """The build in use (None in memory)."""
+    _reader: IO[bytes] | None = None
+
+    def close(self) -> None:
+        """Release the store and the build (it may then be deleted by a later rebuild)."""
+        self.store = None  # type: ignore[assignment]
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+
+def _resolve_mode(mode: str | None) -> str:
+    mode = (mode or os.environ.get(MODE_ENV) or "auto").lower()
+    if mode not in MODES:
+        raise InputError(f"{MODE_ENV} must be one of {', '.join(MODES)}, not {mode!r}")
+    return mode
+
+
+def open_store(
+    data: Path | str | None = None,
+    *,
+    ontology: Path | str | None = None,
+    include_ontology: bool = True,
+    store: Path | str | None = None,
+    mode: str | None = None,
+    rebuild: bool = False,
+) -> Opened:
+    """A read-only store over ``data`` (default: the shipped data) and the ontology.
+
+    In memory for small data, else the on-disk index under ``store`` (see the module docstring),
+    built or brought up to date first when the files changed. Raises :class:`InputError` when the
+    data directory is missing or empty and :class:`DataError` for a file that does not parse (the
+    previous index, if any, stays as it was).
+    """
+    began = time.perf_counter()
+    data_dir = Path(data) if data is not None else resources.data_dir()
+    resources.require_dir(data_dir, "data directory")
+    onto: Path | None = None
+    if include_ontology:
+        onto = Path(ontology) if ontology is not None else resources.ontology_path()
+        resources.require_file(onto, "ontology")
+    found = sources(data_dir, onto)
+    if not any(s.key.startswith("data/") for s in found):
+        raise InputError(f"no Turtle files (*.ttl) under {display_path(data_dir)}")
+    chosen = _resolve_mode(mode)
+    small = sum(s.size for s in found) < IN_MEMORY_MAX_BYTES
+    if chosen == "memory" or (chosen == "auto" and small and not rebuild):
+        memory = ox.Store()
+        for source in found:
+            try:
+                memory.load(
+                    path=str(source.path), format=ox.RdfFormat.TURTLE,
+                    to_graph=ox.NamedNode(source.graph),
+                )
+            except (SyntaxError, OSError, ValueError) as error:
+                raise data_error(source.path, error) from None
+        return Opened(memory, "memory", len(memory), time.perf_counter() - began, len(found))
+    folder = index_dir(cache_root(store), data_dir, onto)
+    return Index(folder).open(found, rebuild=rebuild, began=began)
+
+
+# --- the on-disk index ----------------------------------------------------------------------------
+
+
+class Index:
+    """One data directory's index folder: its pointer, builds, and locks."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    # pointer
+
+    def pointer(self) -> dict[str, Any] | None:
+        """The current pointer, or None when there is none (or it is unreadable or outdated)."""
+        try:
+            data = json.loads((self.folder / _POINTER).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return None
+        if not (self.folder / str(data.get("build"))).is_dir():
+            return None
+        return data
+
+    def _write_pointer(self, pointer: dict[str, Any]) -> None:
+        write_text_atomic(self.folder / _POINTER, json.dumps(pointer, indent=0) + "\n")
+
+    @staticmethod
+    def _unchanged(pointer: dict[str, Any], found: list[Source]) -> bool:
+        """Same files, same sizes, same trusted modification times."""
+        recorded = pointer["files"]
+        if len(recorded) != len(found):
+            return False
+        for source in found:
+            entry = recorded.get(source.key)
+            if entry is None or entry[0] != source.size or entry[1] != source.mtime_ns:
+                return False
+        return True
+
+    @staticmethod
+    def _record(found: list[Source], hashes: dict[str, str]) -> dict[str, list[Any]]:
+        now = time.time_ns()
+        racy = int(RACY_SECONDS * 1e9)
+        return {
+            s.key: [s.size, s.mtime_ns if now - s.mtime_ns >= racy else None, hashes[s.key]]
+            for s in found
+        }
+
+    # opening
+
+    def open(self, found: list[Source], *, rebuild: bool = False, began: float) -> Opened:
+        """The current build, brought up to date with ``found`` first when needed."""
+        if not rebuild:
+            pointer = self.pointer()
+            if pointer is not None and self._unchanged(pointer, found):
+                opened = self._open_build(pointer)
+                if opened is not None:
+                    return self._done(opened, "reused", began, [])
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with self._exclusive():
+            pointer = self.pointer()  # someone may have built while this process waited
+            action, changed = "built", [s.key for s in found]
+            if pointer is not None and not rebuild:
+                action, changed, pointer = self._bring_up_to_date(pointer, found)
+            else:
+                pointer = self._build(found, None, [])
+            self._clean(keep=pointer["build"])
+        opened = self._open_build(pointer)
+        if opened is None:  # deleted between the build and here: only by a concurrent --rebuild
+            return self.open(found, rebuild=False, began=began)
+        return self._done(opened, action, began, changed)
+
+    def _done(self, opened: Opened, action: str, began: float, changed: list[str]) -> Opened:
+        opened.action = action
+        opened.changed = changed
+        opened.seconds = time.perf_counter() - began
+        return opened
+
+    def _open_build(self, pointer: dict[str, Any]) -> Opened | None:
+        """Open the pointer's build read-only, holding its readers' lock; None if it is gone."""
+        build = self.folder / pointer["build"]
+        reader = open(self.folder / f"{pointer['build']}.readers", "ab")  # noqa: SIM115 - held
+        fcntl.flock(reader, fcntl.LOCK_SH)
+        if not build.is_dir():  # removed between reading the pointer and locking
+            reader.close()
+            return None
+        try:
+            store = ox.Store.read_only(str(build))
+        except OSError:
+            reader.close()
+            return None
+        return Opened(store, "reused", int(pointer["triples"]), 0.0, len(pointer["files"]),
+                      path=build, _reader=reader)
+
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        with open(self.folder / _LOCK, "ab") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _bring_up_to_date(
+        self, pointer: dict[str, Any], found: list[Source]
+    ) -> tuple[str, list[str], dict[str, Any]]:
+        """Compare by content the files whose size or time differ; reuse, update or rebuild."""
+        recorded: dict[str, list[Any]] = pointer["files"]
+        hashes: dict[str, str] = {}
+        changed: list[str] = []
+        for source in found:
+            entry = recorded.get(source.key)
+            if entry is not None and entry[0] == source.size and entry[1] == source.mtime_ns:
+                hashes[source.key] = entry[2]
+                continue
+            hashes[source.key] = _sha256(source.path)
+            if entry is None or entry[2] != hashes[source.key]:
+                changed.append(source.key)
+        present = {s.key for s in found}
+        removed = sorted(k for k in recorded if k not in present)
+        if not changed and not removed:  # only times changed: record them, keep the build
+            pointer = {**pointer, "files": self._record(found, hashes)}
+            self._write_pointer(pointer)
+            return "reused", [], pointer
+        by_key = {s.key: s for s in found}
+        total = sum(s.size for s in found) or 1
+        changed_bytes = sum(by_key[k].size for k in changed)
+        if changed_bytes <= UPDATE_MAX_FRACTION * total and pointer.get("updates", 0) < MAX_UPDATES:
+            new = self._build(found, pointer, changed + removed, hashes)
+            return "updated", sorted(changed + removed), new
+        return "built", sorted(changed + removed), self._build(found, None, [], hashes)
+
+    # building
+
+    def _build(
+        self,
+        found: list[Source],
+        base: dict[str, Any] | None,
+        changed: list[str],
+        hashes: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Write a build (from scratch, or ``base``'s build with ``changed`` files replaced),
+        make it current, and return the new pointer. Called with the exclusive lock held."""
+        for debris in self.folder.glob("tmp-*"):  # left by an interrupted build
+            shutil.rmtree(debris, ignore_errors=True)
+        build_id = f"b-{uuid.uuid4().hex[:16]}"
+        tmp = self.folder / f"tmp-{build_id}"
+        by_key = {s.key: s for s in found}
+        try:
+            if base is None:
+                store = ox.Store(str(tmp))
+                store.bulk_extend(_quads(found))
+            else:
+                previous = ox.Store.read_only(str(self.folder / base["build"]))
+                previous.backup(str(tmp))  # a RocksDB checkpoint: hard links, not copies
+                del previous
+                store = ox.Store(str(tmp))
+                for key in changed:
+                    store.remove_graph(ox.NamedNode(_graph_of(key, by_key, base)))
+                    if key in by_key:
+                        source = by_key[key]
+                        try:
+                            store.load(path=str(source.path), format=ox.RdfFormat.TURTLE,
+                                       to_graph=ox.NamedNode(source.graph))
+                        except (SyntaxError, OSError, ValueError) as error:
+                            raise data_error(source.path, error) from None
+            store.flush()
+            triples = len(store)
+            del store
+            _test_pause()
+            if hashes is None:
+                hashes = {s.key: _sha256(s.path) for s in found}
+            elif len(hashes) < len(found):
+                hashes = {**{s.key: _sha256(s.path) for s in found}, **hashes}
+            os.rename(tmp, self.folder / build_id)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        graphs = {s.key: s.graph for s in found}
+        pointer = {
+            "format": FORMAT,
+            "build": build_id,
+            "triples": triples,
+            "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "updates": 0 if base is None else int(base.get("updates", 0)) + 1,
+            "graphs": graphs,
+            "files": self._record(found, hashes),
+        }
+        self._write_pointer(pointer)  # the commit point
+        return pointer
+
+    def _clean(self, keep: str) -> None:
+        """Delete builds other than ``keep`` that no reader holds."""
+        for build in self.folder.glob("b-*"):
+            if build.name == keep or not build.is_dir():
+                continue
+            lock_path = self.folder / f"{build.name}.readers"
+            with open(lock_path, "ab") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    continue  # in use: a later build deletes it
+                shutil.rmtree(build, ignore_errors=True)
+                with contextlib.suppress(FileNotFoundError):
+                    lock_path.unlink()
+        for lock_path in self.folder.glob("b-*.readers"):  # locks of builds already gone
+            if lock_path.stem != keep and not (self.folder / lock_path.stem).exists():
+                with contextlib.suppress(FileNotFoundError):
+                    lock_path.unlink()
+
+
+def _graph_of(key: str, by_key: dict[str, Source], base: dict[str, Any]) -> str:
+    """The named graph of ``key``: from the file, or for a removed file from the old pointer."""
+    if key in by_key:
+        return by_key[key].graph
+    return str(base.get("graphs", {}).get(key) or graph_name(key.split("/", 1)[1]))
+
+
+def _quads(found: list[Source]) -> Iterator[ox.Quad]:
+    """Every file's triples in its named graph, parsed strictly (for one bulk load: 3,955 files
+    of 1,000,000 triples load in 10 s this way, against 50 s for one bulk load per file)."""
+    for source in found:
+        graph = ox.NamedNode(source.graph)
+        try:
+            for triple in ox.parse(path=str(source.path), format=ox.RdfFormat.TURTLE):
+                yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+        except (SyntaxError, OSError, ValueError) as error:
+            raise data_error(source.path, error) from None
+
+
+def _test_pause() -> None:
+    setting = os.environ.get(PAUSE_ENV)
+    if setting:
+        marker, _, seconds = setting.rpartition(":")
+        if not marker or not re.fullmatch(r"[0-9.]+", seconds):
+            marker, seconds = setting, "60"
+        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+        time.sleep(float(seconds))
+
+
+__all__ = [
+    "FORMAT", "IN_MEMORY_MAX_BYTES", "MODES", "MODE_ENV", "STORE_ENV", "Index", "Opened",
+    "Source", "cache_root", "data_error", "index_dir", "open_store", "sources",
+]

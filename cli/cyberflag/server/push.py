@@ -1,0 +1,406 @@
+"""``cyberflag push``: load the dataset into a shared SPARQL server without harming anything else.
+
+What is replaced. The project owns the named graphs under
+:data:`~cyberflag.rdf.files.GRAPH_BASE` (one per data file, plus the ontology: the same names as the
+embedded store and the TriG export). A push replaces exactly those: every such graph the server
+holds now (including any whose file has since been deleted, which would otherwise linger in query
+results) and every graph being sent. The default graph and every other named graph are never named
+in the request, so they cannot be touched.
+
+Whole or not at all. By default the replacement is ONE SPARQL Update request::
+
+    DROP SILENT GRAPH <g1> ; DROP SILENT GRAPH <g2> ; ...
+    INSERT DATA { GRAPH <g1> { ... } GRAPH <g2> { ... } ... }
+
+The SPARQL 1.1 Update spec leaves atomicity of a request to the implementation; Oxigraph, Fuseki
+(TDB2) and GraphDB apply one request in one transaction, so readers see the old graphs or the new
+ones, never a mixture. One request rather than a Graph Store Protocol PUT per graph, because a PUT
+per graph would leave the server half updated if the connection dropped between two PUTs. A request
+cut off midway never reaches the server's parser whole and is rejected. With ``--graph IRI``
+everything goes into that single graph instead, by one Graph Store Protocol ``PUT`` (with
+``--graph-store URL``), which replaces the graph atomically, or by the same DROP + INSERT DATA
+request on the update endpoint.
+
+Because the request replaces rather than adds, it is idempotent, so a transient failure (connection
+reset, HTTP 502/503/504) can safely be retried: a bounded number of times, with doubling delays.
+Afterwards the server is asked how many triples each graph holds, and the push fails unless that is
+exactly what was sent.
+
+The body is written in chunks by :mod:`http.client` so that progress (bytes sent) can be shown.
+"""
+
+from __future__ import annotations
+
+import http.client
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import pyoxigraph as ox
+
+from cyberflag.errors import EndpointError, InputError
+from cyberflag.queries.catalogue import term_text
+from cyberflag.rdf.files import GRAPH_BASE
+from cyberflag.sparql.engines import OxigraphEngine
+from cyberflag.sparql.remote import (
+    DEFAULT_TIMEOUT,
+    basic_auth_header,
+    check_url,
+    discover_graphs,
+    graph_counts,
+    http_failure,
+    network_failure,
+)
+
+PUSH_TIMEOUT = 300.0
+"""Seconds to wait on the server during a push (per connect, send or read): loading a large
+dataset takes the server longer than answering a query."""
+
+RETRIES = 3
+"""Transient failures retried, by default, before the push fails."""
+
+TRANSIENT_STATUS = frozenset({502, 503, 504})
+"""HTTP statuses from a proxy or a server that is restarting or busy: worth another try."""
+
+CHUNK = 64 * 1024
+
+Note = Callable[[str], None]
+
+
+def _ignore(_: str) -> None:
+    return None
+
+
+# --- what is sent ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Dataset:
+    """The triples to push, per named graph, each line a triple in N-Triples syntax, sorted."""
+
+    graphs: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+
+    @property
+    def triples(self) -> int:
+        """Triples over all graphs (a triple stated in two files counts twice, as it is sent)."""
+        return sum(len(t) for t in self.graphs.values())
+
+    def merged(self) -> list[tuple[str, str, str]]:
+        """Every distinct triple of every graph, sorted: the content of one ``--graph`` graph."""
+        return sorted({t for triples in self.graphs.values() for t in triples})
+
+
+def read_dataset(data: Path | str | None = None) -> Dataset:
+    """The data directory (default: the shipped data) and the ontology, one graph per file.
+
+    Read through the embedded Oxigraph engine so that the graphs and their names are exactly those
+    the embedded queries see.
+    """
+    store = OxigraphEngine(data).store
+    out = Dataset()
+    for name in sorted(store.named_graphs(), key=lambda g: g.value):
+        triples = {
+            (term_text(q.subject), term_text(q.predicate), term_text(q.object))  # type: ignore[arg-type]
+            for q in store.quads_for_pattern(None, None, None, name)
+        }
+        out.graphs[name.value] = sorted(triples)
+    return out
+
+
+def update_body(graphs: dict[str, list[tuple[str, str, str]]], drop: Iterable[str] = ()) -> bytes:
+    """One SPARQL Update request: drop ``drop`` and every graph in ``graphs``, then insert them."""
+    parts = [
+        f"DROP SILENT GRAPH {term_text(ox.NamedNode(g))} ;\n"
+        for g in sorted(set(drop) | set(graphs))
+    ]
+    parts.append("INSERT DATA {\n")
+    for name, triples in graphs.items():
+        parts.append(f"  GRAPH {term_text(ox.NamedNode(name))} {{\n")
+        parts.extend(f"    {s} {p} {o} .\n" for s, p, o in triples)
+        parts.append("  }\n")
+    parts.append("}\n")
+    return "".join(parts).encode("utf-8")
+
+
+def ntriples_body(triples: Iterable[tuple[str, str, str]]) -> bytes:
+    """N-Triples for a Graph Store Protocol PUT."""
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+
+
+# --- where it is sent -----------------------------------------------------------------------------
+
+
+def default_update_endpoint(endpoint: str) -> str:
+    """The update URL that goes with a query URL: ``.../query`` or ``.../sparql`` → ``.../update``
+    (the convention of Oxigraph and Fuseki); any other URL is taken to accept updates itself."""
+    parts = urlsplit(endpoint)
+    head, _, last = parts.path.rpartition("/")
+    if last in ("query", "sparql"):
+        return urlunsplit(parts._replace(path=f"{head}/update"))
+    return endpoint
+
+
+def graph_store_url(store: str, graph: str) -> str:
+    """The Graph Store Protocol URL of ``graph`` (indirect identification: ``?graph=IRI``)."""
+    return f"{store}{'&' if '?' in store else '?'}graph={quote(graph, safe='')}"
+
+
+# --- sending --------------------------------------------------------------------------------------
+
+
+class Progress:
+    """Bytes sent, on one rewritten stderr line (for a terminal, or when asked)."""
+
+    def __init__(self, label: str, total: int, write: Note, *, every: float = 0.1) -> None:
+        self.label = label
+        self.total = total
+        self.write = write
+        self.every = every
+        self.shown = 0.0
+
+    def __call__(self, sent: int) -> None:
+        now = time.monotonic()
+        if sent < self.total and now - self.shown < self.every:
+            return
+        self.shown = now
+        percent = 100 * sent // self.total if self.total else 100
+        self.write(f"\r{self.label}: {_size(sent)} of {_size(self.total)} sent ({percent}%)")
+        if sent >= self.total:
+            self.write("\n")
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def send(
+    method: str,
+    url: str,
+    body: bytes,
+    content_type: str,
+    *,
+    timeout: float | None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, bytes]:
+    """One HTTP request with ``body`` written in chunks; the status and the response body."""
+    parts = urlsplit(url)
+    connection_class = (
+        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    )
+    assert parts.hostname is not None
+    connection = connection_class(parts.hostname, parts.port, timeout=timeout)
+    try:
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        connection.putrequest(method, target)
+        headers = {"Content-Type": content_type, "Content-Length": str(len(body))}
+        headers.update(basic_auth_header())
+        for key, value in headers.items():
+            connection.putheader(key, value)
+        connection.endheaders()
+        view = memoryview(body)
+        for start in range(0, len(body), CHUNK):
+            connection.send(view[start : start + CHUNK])
+            if progress is not None:
+                progress(min(start + CHUNK, len(body)))
+        if progress is not None and not body:
+            progress(0)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def send_with_retries(
+    method: str,
+    url: str,
+    body: bytes,
+    content_type: str,
+    *,
+    timeout: float | None,
+    retries: int = RETRIES,
+    backoff: float = 1.0,
+    note: Note = _ignore,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """:func:`send`, retrying transient failures; the number of attempts made.
+
+    Transient: the connection reset or closed early, HTTP 502/503/504. Not retried: a refused
+    connection (no server there), a timeout (the user's bound on waiting), any other status.
+    """
+    delay = backoff
+    for attempt in range(retries + 1):
+        try:
+            status, reply = send(
+                method, url, body, content_type, timeout=timeout, progress=progress
+            )
+        except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError,
+                http.client.IncompleteRead, http.client.BadStatusLine) as error:
+            failure = network_failure(error, timeout)
+        except (OSError, http.client.HTTPException) as error:
+            raise EndpointError(url, network_failure(error, timeout)) from None
+        else:
+            if 200 <= status < 300:
+                return attempt + 1
+            if status not in TRANSIENT_STATUS:
+                raise EndpointError(url, http_failure(status, reply))
+            failure = http_failure(status, reply)
+        if attempt == retries:
+            break
+        note(f"cyberflag: {url}: {failure}; retrying in {delay:g} s ({attempt + 1} of {retries})\n")
+        time.sleep(delay)
+        delay *= 2
+    tries = "attempt" if retries == 0 else f"{retries + 1} attempts"
+    raise EndpointError(url, f"{failure} (gave up after {tries}; nothing was changed)")
+
+
+# --- the push -------------------------------------------------------------------------------------
+
+
+@dataclass
+class PushReport:
+    """What a push did, for the summary the command prints."""
+
+    target: str
+    method: str
+    graphs: dict[str, int]
+    dropped: list[str]
+    size: int
+    seconds: float
+    attempts: int
+    verified_at: str
+
+    def lines(self) -> list[str]:
+        """The summary: what was sent where, and what the server holds afterwards."""
+        triples = sum(self.graphs.values())
+        n = len(self.graphs)
+        out = [
+            f"pushed {n} graph{'s' if n != 1 else ''}, {triples:,} triples "
+            f"({_size(self.size)}) to {self.target} by {self.method} in {self.seconds:.2f} s"
+            + (f" ({self.attempts} attempts)" if self.attempts > 1 else "")
+        ]
+        if self.dropped:
+            out.append(
+                f"dropped {len(self.dropped)} project graph(s) no longer in the data: "
+                + ", ".join(self.dropped)
+            )
+        out.append(
+            f"verified at {self.verified_at}: the server holds exactly the triples sent "
+            f"({n} graph{'s' if n != 1 else ''}, {triples:,} triples; counted per graph)"
+        )
+        return out
+
+
+def push(
+    endpoint: str,
+    *,
+    data: Path | str | None = None,
+    update_endpoint: str | None = None,
+    graph_store: str | None = None,
+    graph: str | None = None,
+    timeout: float | None = PUSH_TIMEOUT,
+    retries: int = RETRIES,
+    backoff: float = 1.0,
+    note: Note = _ignore,
+    progress: bool = False,
+) -> PushReport:
+    """Replace the project's graph(s) at the server with the data; verify; report.
+
+    ``endpoint`` is the query endpoint (used to find the project's graphs and to verify);
+    ``update_endpoint`` defaults to :func:`default_update_endpoint`. ``graph`` puts everything
+    into that one graph (by Graph Store ``PUT`` when ``graph_store`` is given). ``note`` receives
+    progress and retry messages (for stderr).
+    """
+    check_url(endpoint)
+    if graph_store is not None:
+        check_url(graph_store, "graph store")
+        if graph is None:
+            raise InputError(
+                "--graph-store replaces one graph: give it with --graph IRI (without --graph, "
+                "the per-file graphs are replaced together by one SPARQL Update request)"
+            )
+    if graph is not None:
+        try:
+            ox.NamedNode(graph)
+        except ValueError:
+            raise InputError(f"--graph {graph!r} is not a valid IRI") from None
+        if ":" not in graph:
+            raise InputError(f"--graph {graph!r} is not an absolute IRI")
+    update_url = check_url(update_endpoint or default_update_endpoint(endpoint), "update endpoint")
+    query_timeout = min(timeout, DEFAULT_TIMEOUT) if timeout else DEFAULT_TIMEOUT
+
+    dataset = read_dataset(data)
+    dropped: list[str] = []
+    if graph is None:
+        present = discover_graphs(endpoint, prefix=GRAPH_BASE, timeout=query_timeout)
+        dropped = sorted(set(present) - set(dataset.graphs))
+        expected = {g: len(t) for g, t in dataset.graphs.items()}
+        body = update_body(dataset.graphs, dropped)
+        method, target, content_type = "POST", update_url, "application/sparql-update"
+        how = "one SPARQL Update request"
+    else:
+        merged = dataset.merged()
+        expected = {graph: len(merged)}
+        if graph_store is not None:
+            body = ntriples_body(merged)
+            method, target = "PUT", graph_store_url(graph_store, graph)
+            content_type = "application/n-triples"
+            how = "Graph Store PUT"
+        else:
+            body = update_body({graph: merged})
+            method, target, content_type = "POST", update_url, "application/sparql-update"
+            how = "one SPARQL Update request"
+
+    shown = target if graph_store is None else graph_store
+    meter = Progress(f"cyberflag: pushing to {shown}", len(body), note) if progress else None
+    started = time.monotonic()
+    attempts = send_with_retries(
+        method, target, body, content_type,
+        timeout=timeout, retries=retries, backoff=backoff, note=note, progress=meter,
+    )
+    seconds = time.monotonic() - started
+
+    wanted = {**dict.fromkeys(dropped, 0), **expected}
+    held = graph_counts(endpoint, sorted(wanted), timeout=query_timeout)
+    wrong = [g for g, n in wanted.items() if held.get(g, 0) != n]
+    if wrong:
+        first = wrong[0]
+        raise EndpointError(
+            endpoint,
+            f"after the push the server holds {held.get(first, 0):,} triples in <{first}>, "
+            f"not the {wanted[first]:,} sent"
+            + (f" ({len(wrong)} graphs differ)" if len(wrong) > 1 else ""),
+        )
+    return PushReport(
+        target=shown,
+        method=how,
+        graphs=expected,
+        dropped=dropped,
+        size=len(body),
+        seconds=seconds,
+        attempts=attempts,
+        verified_at=endpoint,
+    )
+
+
+__all__ = [
+    "PUSH_TIMEOUT",
+    "RETRIES",
+    "Dataset",
+    "PushReport",
+    "default_update_endpoint",
+    "graph_store_url",
+    "ntriples_body",
+    "push",
+    "read_dataset",
+    "send",
+    "send_with_retries",
+    "update_body",
+]

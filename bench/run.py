@@ -83,11 +83,12 @@ def child_bulk_load(args: list[str]) -> None:
     import pyoxigraph as ox
 
     from cyberflag.index import builds
+    from cyberflag.index import sources as index_sources
     from cyberflag.rdf import resources
 
     data, target = args
     store = ox.Store(target)
-    store.bulk_extend(builds._quads(builds.sources(Path(data), resources.ontology_path())))
+    store.bulk_extend(builds.quads(index_sources.sources(Path(data), resources.ontology_path())))
     store.flush()
 
 
@@ -109,7 +110,7 @@ def child_rdflib(args: list[str]) -> None:
     files; one JSON line of timings per step to the report file (so a timeout keeps the rest)."""
     from rdflib import Dataset, URIRef
 
-    from cyberflag.index import builds
+    from cyberflag.index import sources as index_sources
     from cyberflag.rdf import resources
 
     report, data, *groups = args
@@ -120,7 +121,7 @@ def child_rdflib(args: list[str]) -> None:
 
     began = time.perf_counter()
     dataset = Dataset(default_union=True)
-    for source in builds.sources(Path(data), resources.ontology_path()):
+    for source in index_sources.sources(Path(data), resources.ontology_path()):
         dataset.graph(URIRef(source.graph)).parse(source.path, format="turtle")
     note("parse", time.perf_counter() - began)
     for group in groups:
@@ -312,9 +313,10 @@ class Bench:
         sys.path.insert(0, str(BENCH))
         import generate  # bench/generate.py
 
-        from cyberflag.cli import SPEAKERS_QUERY
-        from cyberflag.index import builds
-        from cyberflag.queries import catalogue
+        from cyberflag.index import opening
+        from cyberflag.index import sources as index_sources
+        from cyberflag.queries import catalogue, header
+        from cyberflag.queries.who_said import SPEAKERS
         from cyberflag.rdf import resources
         from cyberflag.server.serve import find_oxigraph, free_port
 
@@ -327,14 +329,14 @@ class Bench:
             results["generate_s"] = written.seconds
             self.log(f"{label}: generated {written.triples:,} triples in {written.seconds:.1f} s")
         heavy = self.heavy_runs
-        opened = builds.open_store(data, store=store, mode="disk")
+        opened = opening.open_store(data, store=store, mode="disk")
         results["triples"] = opened.triples
         results["files"] = opened.files
         heavy_runs = heavy if opened.triples >= HEAVY_FROM else self.runs
         opened.close()
-        turtle_bytes = sum(s.size for s in builds.sources(data, resources.ontology_path()))
+        turtle_bytes = sum(s.size for s in index_sources.sources(data, resources.ontology_path()))
         results["turtle_mb"] = turtle_bytes / 1e6
-        results["query_mode"] = "memory" if turtle_bytes < builds.IN_MEMORY_MAX_BYTES else "disk"
+        results["query_mode"] = "memory" if turtle_bytes < opening.IN_MEMORY_MAX_BYTES else "disk"
         data_args = ["--data", str(data), "--store", str(store)]
 
         # 1. building the index
@@ -343,20 +345,21 @@ class Bench:
             "pyoxigraph_bulk_load": self.child("bulk-load", str(data), str(self.work / "bulk")),
         }, self.runs)
         shutil.rmtree(self.work / "bulk", ignore_errors=True)
-        opened = builds.open_store(data, store=store, mode="disk")
+        opened = opening.open_store(data, store=store, mode="disk")
         build = str(opened.path)
         engine_store = opened.store
 
         # 2. the query texts, bound exactly as the commands bind them
-        speakers = catalogue.parse_query(SPEAKERS_QUERY, "who-said-speakers").bind(
-            {"person": [PERSON]}
-        )
+        speaker_query = header.parse_query(SPEAKERS.read_text(encoding="utf-8"), "speakers")
+        speakers = speaker_query.bind({"person": [PERSON]})
         iris = [str(r["speaker"].value) for r in engine_store.query(
             speakers, use_default_graph_as_union=True)]
         opened.close()
         texts = {
             "speakers": speakers,
-            "who_person": catalogue.load("who-said-what").bind({"person": [PERSON], "speaker": iris}),
+            "who_person": catalogue.load("who-said-what").bind(
+                {"person": [PERSON], "speaker": iris}
+            ),
             "who_all": catalogue.load("who-said-what").bind({}),
             "timeline": catalogue.load("statistics-timeline").bind({}),
         }

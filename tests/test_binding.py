@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from cyberflag.errors import DataError, InputError
-from cyberflag.queries import catalogue
-from cyberflag.queries.catalogue import ParameterError, QueryFileError, QueryNotFoundError
-from cyberflag.sparql import engines
+from cyberflag.queries import binding, catalogue, header
+from cyberflag.queries.catalogue import QueryNotFoundError
+from cyberflag.queries.params import ParameterError
+from cyberflag.sparql import engines, syntax
+from cyberflag.sparql.syntax import QueryFileError
 
 HOSTILE = [
     'x" } ; DROP ALL ; #',
@@ -112,18 +114,18 @@ def engine(request: pytest.FixtureRequest, probe_dir: Path) -> engines.Engine:
 
 
 @pytest.fixture(scope="module")
-def probe(probe_dir: Path) -> catalogue.Query:
+def probe(probe_dir: Path) -> header.Query:
     return catalogue.load("probe", probe_dir / "queries")
 
 
-def _subjects(engine: engines.Engine, probe: catalogue.Query, **params: list[str]) -> list[str]:
+def _subjects(engine: engines.Engine, probe: header.Query, **params: list[str]) -> list[str]:
     result = engine.select(probe.bind(params))
     return [t.value for t in result.column("s") if t is not None]
 
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_values_are_just_strings(
-    engine: engines.Engine, probe: catalogue.Query, value: str
+    engine: engines.Engine, probe: header.Query, value: str
 ) -> None:
     assert _subjects(engine, probe, text=[value]) == EXPECTED_MATCH.get(value, [])
 
@@ -133,9 +135,9 @@ def test_hostile_values_in_shipped_query(value: str) -> None:
     """The bound text is the original plus one VALUES block after the WHERE brace, and parses."""
     query = catalogue.load("who-said-what")
     text = query.bind({"person": [value], "contains": [value]})
-    catalogue.check_syntax(text)
-    brace = catalogue.where_brace(query.text)
-    block = catalogue.values_block(query, {"person": [value], "contains": [value]})
+    syntax.check_syntax(text)
+    brace = binding.where_brace(query.text)
+    block = binding.values_block(query, {"person": [value], "contains": [value]})
     assert text == query.text[: brace + 1] + block + query.text[brace + 1 :]
     assert block.count("\n") == 4  # newlines in values are escaped, never raw
 
@@ -149,7 +151,7 @@ def test_hostile_values_run_on_shipped_data() -> None:
         assert len(result) == 0, value
 
 
-def test_typed_values(engine: engines.Engine, probe: catalogue.Query) -> None:
+def test_typed_values(engine: engines.Engine, probe: header.Query) -> None:
     assert _subjects(engine, probe, day=["2017-01-01"]) == ["http://example.org/a"]
     assert _subjects(engine, probe, count=["3"]) == ["http://example.org/a"]
     assert _subjects(engine, probe, count=["+004"]) == ["http://example.org/b"]
@@ -158,12 +160,12 @@ def test_typed_values(engine: engines.Engine, probe: catalogue.Query) -> None:
     assert _subjects(engine, probe, colour=["red"]) == ["http://example.org/a"]
 
 
-def test_multiple_values_are_alternatives(engine: engines.Engine, probe: catalogue.Query) -> None:
+def test_multiple_values_are_alternatives(engine: engines.Engine, probe: header.Query) -> None:
     got = _subjects(engine, probe, text=["plain", "a > b < c", "plain", "nothing"])
     assert got == ["http://example.org/e", "http://example.org/f"]
 
 
-def test_multiple_values_make_a_product(probe: catalogue.Query) -> None:
+def test_multiple_values_make_a_product(probe: header.Query) -> None:
     text = probe.bind({"text": ["a", "b"], "count": ["1"]})
     assert "VALUES (?_text ?_count)" in text
     assert text.count('^^<http://www.w3.org/2001/XMLSchema#integer>)') == 2
@@ -186,7 +188,7 @@ def test_multiple_values_make_a_product(probe: catalogue.Query) -> None:
     ],
 )
 def test_bad_values_name_the_parameter(
-    probe: catalogue.Query, param: str, value: str, message: str
+    probe: header.Query, param: str, value: str, message: str
 ) -> None:
     with pytest.raises(ParameterError, match=message) as caught:
         probe.bind({param: [value]})
@@ -194,14 +196,14 @@ def test_bad_values_name_the_parameter(
     assert caught.value.exit_code == 2
 
 
-def test_unknown_parameter_lists_the_known_ones(probe: catalogue.Query) -> None:
+def test_unknown_parameter_lists_the_known_ones(probe: header.Query) -> None:
     with pytest.raises(ParameterError, match="no parameter 'colur'") as caught:
         probe.bind({"colur": ["red"]})
     assert "text (string, repeatable)" in str(caught.value)
     assert "colour (string, one of red|green)" in str(caught.value)
 
 
-def test_single_valued_parameter_refuses_two(probe: catalogue.Query) -> None:
+def test_single_valued_parameter_refuses_two(probe: header.Query) -> None:
     with pytest.raises(ParameterError, match="takes one value"):
         probe.bind({"day": ["2017-01-01", "2018-01-01"]})
 
@@ -222,7 +224,7 @@ def test_required_and_default(tmp_path: Path) -> None:
     )
 
 
-def test_no_values_leaves_the_query_alone(probe: catalogue.Query) -> None:
+def test_no_values_leaves_the_query_alone(probe: header.Query) -> None:
     assert probe.bind({}) == probe.text
 
 
@@ -306,21 +308,21 @@ def test_header_parse_full() -> None:
     ],
 )
 def test_where_brace_skips_comments_strings_iris(text: str) -> None:
-    brace = catalogue.where_brace(text)
+    brace = binding.where_brace(text)
     assert text[brace] == "{"
     # it is the brace of the outermost group: everything after it up to the end is the group
     assert text[:brace].rstrip().upper().endswith("WHERE")
 
 
 def test_where_brace_without_where_keyword() -> None:
-    assert catalogue.where_brace("ASK { ?s ?p ?o }") == 4
-    assert catalogue.where_brace("SELECT * { ?s ?p ?o }") == 9
+    assert binding.where_brace("ASK { ?s ?p ?o }") == 4
+    assert binding.where_brace("SELECT * { ?s ?p ?o }") == 9
     text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    assert catalogue.where_brace(text) == text.index("WHERE") + 6
+    assert binding.where_brace(text) == text.index("WHERE") + 6
     with pytest.raises(ParameterError):
-        catalogue.where_brace("CONSTRUCT WHERE { ?s ?p ?o }")
+        binding.where_brace("CONSTRUCT WHERE { ?s ?p ?o }")
     with pytest.raises(ParameterError):
-        catalogue.where_brace("DESCRIBE <http://x/>")
+        binding.where_brace("DESCRIBE <http://x/>")
 
 
 @pytest.mark.parametrize(
@@ -337,17 +339,9 @@ def test_where_brace_without_where_keyword() -> None:
     ],
 )
 def test_query_form(text: str, form: str) -> None:
-    assert catalogue.query_form(text) == form
+    assert syntax.query_form(text) == form
 
 
 def test_check_syntax_refuses_update() -> None:
     with pytest.raises(InputError, match="not allowed"):
-        catalogue.check_syntax("DELETE WHERE { ?s ?p ?o }")
-
-
-def test_parse_assignments() -> None:
-    assert catalogue.parse_assignments(["a=1", "b=x=y", "a=2", "c="]) == {
-        "a": ["1", "2"], "b": ["x=y"], "c": [""],
-    }
-    with pytest.raises(ParameterError):
-        catalogue.parse_assignments(["novalue"])
+        syntax.check_syntax("DELETE WHERE { ?s ?p ?o }")

@@ -11,8 +11,8 @@ from rdflib import Dataset, Graph
 
 import cyberflag
 from cyberflag.cli import cli
-from cyberflag.cli.options import format_term, render_table
 from cyberflag.rdf.graphs import load, parse_turtle
+from cyberflag.text.table import render_table
 
 from conftest import assert_isomorphic
 
@@ -300,10 +300,22 @@ def test_render_table_aligns_numbers_right() -> None:
     assert render_table([("x", 2)], headers=("name", "n")) == "name  n\n----  -\nx     2\n"
 
 
-def test_format_term_prefers_prefixes() -> None:
-    from rdflib import Literal, URIRef
+def test_short_iri_prefers_the_longest_namespace() -> None:
+    from cyberflag.text.iri import PROJECT_PREFIXES, ordered, short_iri
 
-    assert format_term(URIRef("https://w3id.org/cyberflag/id/span/a/1-2")) == "cfd:span/a/1-2"
-    assert format_term(URIRef("http://example.org/x")) == "<http://example.org/x>"
-    assert format_term(Literal("“q”")) == '"“q”"'
-    assert format_term(None) == "-"
+    assert short_iri("https://w3id.org/cyberflag/id/span/a/1-2") == "cfd:span/a/1-2"
+    assert short_iri("https://w3id.org/cyberflag/ontology#value") == "cf:value"
+    assert short_iri("http://example.org/x") == "<http://example.org/x>"
+    assert short_iri("http://example.org/x", ordered(PROJECT_PREFIXES), brackets=False) == (
+        "http://example.org/x"
+    )
+    # a namespace alone is not shortened to an empty local name
+    assert short_iri("http://schema.org/") == "<http://schema.org/>"
+
+
+def test_engine_choices_match_the_engines() -> None:
+    """The option lists the engines without importing pyoxigraph; the two lists must agree."""
+    from cyberflag.cli.options import ENGINES as OFFERED
+    from cyberflag.sparql.engines import ENGINES
+
+    assert OFFERED == ENGINES

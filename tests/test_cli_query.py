@@ -19,8 +19,9 @@ from click.testing import CliRunner, Result
 
 import cyberflag
 from cyberflag.cli import cli
-from cyberflag.queries import catalogue
+from cyberflag.queries import binding, catalogue
 from cyberflag.rdf import namespaces, prefixes
+from cyberflag.sparql import syntax
 
 from conftest import FIXTURE_DATA
 
@@ -929,10 +930,10 @@ def test_hostile_values_never_change_the_query(value: str) -> None:
     """Binding adds one VALUES block and nothing else; the block parses as a single literal."""
     query = catalogue.load("who-said-what")
     bound = query.bind({"person": [value], "contains": [value]})
-    block = catalogue.values_block(query, {"person": [value], "contains": [value]})
+    block = binding.values_block(query, {"person": [value], "contains": [value]})
     assert bound.replace(block, "", 1) == query.text
     assert block.count("\n    (") == 1  # one row of values
-    catalogue.check_syntax(bound)
+    syntax.check_syntax(bound)
 
 
 def test_hostile_values_leave_the_data_alone(runner: CliRunner) -> None:

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from cyberflag.checks import findings
-from cyberflag.cli import LAYERS, cli
+from cyberflag.checks.findings import LAYERS
+from cyberflag.cli import cli
 from cyberflag.rdf import resources
 
 A2 = "articles/npcc-spike-in-cyber-child-sex-abuse.ttl"

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from cyberflag.checks import runner
 from cyberflag.checks.incremental import driver
 from cyberflag.cli import cli
-from cyberflag.index import builds
+from cyberflag.index import opening
 from cyberflag.rdf import resources
 
 from conftest import bench_generate
@@ -40,11 +40,11 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("incremental")
     data = root / "data"
     bench_generate().generate(data, ARTICLES, seed=0)
-    os.environ[builds.MODE_ENV] = "disk"
+    os.environ[opening.MODE_ENV] = "disk"
     try:
         outcome = driver.run(data, store=root / "cache")
     finally:
-        del os.environ[builds.MODE_ENV]
+        del os.environ[opening.MODE_ENV]
     assert outcome.mode == "full, cached"
     return data, root / "cache"
 
@@ -61,7 +61,7 @@ def corpus(
     copy = driver.cache_path(target, resources.ontology_path(), store)
     copy.parent.mkdir(parents=True)
     shutil.copy2(source, copy)
-    monkeypatch.setenv(builds.MODE_ENV, "disk")
+    monkeypatch.setenv(opening.MODE_ENV, "disk")
     monkeypatch.setattr(driver, "FULL_FRACTION", 1.0)
     return target, store
 
@@ -311,7 +311,7 @@ def test_a_changed_ontology_runs_in_full(corpus: tuple[Path, Path], tmp_path: Pa
 def test_small_data_is_checked_in_full_without_a_cache(
     shipped_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(builds.MODE_ENV, raising=False)
+    monkeypatch.delenv(opening.MODE_ENV, raising=False)
     outcome = driver.run(shipped_data, store=tmp_path / "cache")
     assert outcome.mode == "full"
     assert not (tmp_path / "cache").exists()

@@ -22,7 +22,8 @@ import pytest
 from click.testing import CliRunner
 
 from cyberflag.errors import DataError, InputError
-from cyberflag.index import builds
+from cyberflag.index import builds, opening
+from cyberflag.index import sources as index_sources
 from cyberflag.rdf import files
 from cyberflag.sparql.engines import OxigraphEngine
 
@@ -43,7 +44,7 @@ def cache(tmp_path: Path) -> Path:
 
 
 def open_disk(corpus: Path, cache: Path, **kwargs: object) -> builds.Opened:
-    return builds.open_store(corpus, store=cache, mode="disk", **kwargs)  # type: ignore[arg-type]
+    return opening.open_store(corpus, store=cache, mode="disk", **kwargs)  # type: ignore[arg-type]
 
 
 def quads(store: ox.Store) -> set[str]:
@@ -52,7 +53,7 @@ def quads(store: ox.Store) -> set[str]:
 
 
 def fresh_quads(corpus: Path, tmp_path: Path) -> set[str]:
-    opened = builds.open_store(corpus, store=tmp_path / "fresh", mode="disk", rebuild=True)
+    opened = opening.open_store(corpus, store=tmp_path / "fresh", mode="disk", rebuild=True)
     try:
         return quads(opened.store)
     finally:
@@ -69,7 +70,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_small_data_is_read_into_memory(shipped_data: Path, cache: Path) -> None:
-    opened = builds.open_store(shipped_data, store=cache)
+    opened = opening.open_store(shipped_data, store=cache)
     assert opened.action == "memory"
     assert opened.path is None
     assert not cache.exists()
@@ -78,20 +79,20 @@ def test_small_data_is_read_into_memory(shipped_data: Path, cache: Path) -> None
 def test_mode_comes_from_the_environment(
     corpus: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(builds.MODE_ENV, "disk")
-    assert builds.open_store(corpus, store=cache).action == "built"
-    monkeypatch.setenv(builds.MODE_ENV, "sideways")
+    monkeypatch.setenv(opening.MODE_ENV, "disk")
+    assert opening.open_store(corpus, store=cache).action == "built"
+    monkeypatch.setenv(opening.MODE_ENV, "sideways")
     with pytest.raises(InputError, match="CYBERFLAG_STORE_MODE"):
-        builds.open_store(corpus, store=cache)
+        opening.open_store(corpus, store=cache)
 
 
 def test_cache_folder_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv(builds.STORE_ENV, raising=False)
+    monkeypatch.delenv(opening.STORE_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert builds.cache_root() == tmp_path / "xdg" / "cyberflag"
-    monkeypatch.setenv(builds.STORE_ENV, str(tmp_path / "mine"))
-    assert builds.cache_root() == tmp_path / "mine"
-    assert builds.cache_root(tmp_path / "given") == tmp_path / "given"
+    assert opening.cache_root() == tmp_path / "xdg" / "cyberflag"
+    monkeypatch.setenv(opening.STORE_ENV, str(tmp_path / "mine"))
+    assert opening.cache_root() == tmp_path / "mine"
+    assert opening.cache_root(tmp_path / "given") == tmp_path / "given"
 
 
 def test_files_are_those_the_layout_names(corpus: Path, shipped_data: Path) -> None:
@@ -100,9 +101,9 @@ def test_files_are_those_the_layout_names(corpus: Path, shipped_data: Path) -> N
     (corpus / "extra").mkdir()
     (corpus / "extra" / "more.ttl").write_text("", encoding="utf-8")
     for data in (corpus, shipped_data):
-        found = [s.path for s in builds.sources(data, None)]
+        found = [s.path for s in index_sources.sources(data, None)]
         assert found == files.data_files(data)
-        assert [s.graph for s in builds.sources(data, None)] == [
+        assert [s.graph for s in index_sources.sources(data, None)] == [
             files.graph_name(p.relative_to(data).as_posix()) for p in found
         ]
 
@@ -123,7 +124,7 @@ def test_first_use_builds_and_later_uses_reuse(corpus: Path, cache: Path) -> Non
     assert quads(second.store) == built
     assert second.triples == len(built)
     second.close()
-    memory = builds.open_store(corpus, mode="memory")
+    memory = opening.open_store(corpus, mode="memory")
     assert quads(memory.store) == built
 
 
@@ -224,7 +225,7 @@ def cyberflag(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, builds.MODE_ENV: "disk", **(env or {})},
+        env={**os.environ, opening.MODE_ENV: "disk", **(env or {})},
     )
 
 
@@ -244,7 +245,7 @@ WHO = ("who-said", "--person", "Speaker 0001", "--format", "csv")
 
 
 def test_query_commands_use_the_index(corpus: Path, cache: Path) -> None:
-    in_memory = {builds.MODE_ENV: "memory"}
+    in_memory = {opening.MODE_ENV: "memory"}
     code, memory, _ = finished(cyberflag(*WHO, "--data", str(corpus), env=in_memory))
     assert code == 0
     assert memory.count("\n") > 2
@@ -330,7 +331,7 @@ def test_two_simultaneous_starts_build_once(corpus: Path, cache: Path) -> None:
 
 
 def test_engine_takes_the_store(corpus: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(builds.MODE_ENV, "disk")
+    monkeypatch.setenv(opening.MODE_ENV, "disk")
     engine = OxigraphEngine(corpus, store=cache)
     assert engine.opened is not None
     assert engine.opened.action == "built"

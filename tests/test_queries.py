@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from cyberflag.queries import catalogue
-from cyberflag.sparql import engines
+from cyberflag.queries import catalogue, params
+from cyberflag.sparql import engines, syntax
 from cyberflag.sparql.results import SelectResult, rows_equal
 from cyberflag.text import render
 
@@ -66,7 +66,7 @@ def test_query_parses_with_header(name: str) -> None:
     assert query.form == "SELECT"
     assert query.text.lstrip().startswith("#+"), "the header comes first"
     for param in query.params:
-        assert param.type in catalogue.PARAM_TYPES
+        assert param.type in params.PARAM_TYPES
         assert param.description, f"{name}: parameter {param.name} has no description"
         assert f"?{param.variable}" in query.text, f"{name}: ?{param.variable} is never used"
 
@@ -78,7 +78,7 @@ def test_query_has_total_order(name: str) -> None:
     if name in ("stats", "triples"):  # a single row of counts
         return
     words = [
-        t.text.upper() for t in catalogue.tokens(query.text) if t.kind == "word" and t.depth == 0
+        t.text.upper() for t in syntax.tokens(query.text) if t.kind == "word" and t.depth == 0
     ]
     assert "ORDER" in words
 

@@ -1,37 +1,26 @@
-"""Output helpers shared by the commands: ``--format``/``-o`` options, tables, JSON, term display.
+"""Options and texts shared by the commands: ``--format``/``-o``, ``--data``, ``--endpoint``, ...
 
 Modelled on sqlite-utils' ``output_options``: one decorator gives every command that prints results
 the same options, so ``query``, ``sparql`` and ``who-said`` behave like ``stats`` without copying
 option code.
 
-Importing this module is cheap (click and the standard library): rdflib is imported only by
-:func:`format_term`, so the query commands, which never need it, start fast.
+Importing this module is cheap (click and the standard library), so every command starts fast.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-import os
-import shutil
-import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from cyberflag.errors import InputError
-from cyberflag.rdf.prefixes import PREFIXES
-from cyberflag.text.render import cell_lines
-
-if TYPE_CHECKING:
-    from rdflib.term import Node
+from cyberflag.text.formats import EXTENSIONS, GRAPH_FORMATS, SELECT_FORMATS, TABLE_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-TABLE_FORMATS = ("table", "json")
 
 
 def output_options(
@@ -69,13 +58,6 @@ def output_options(
         return func
 
     return decorator
-
-
-EXTENSIONS = {
-    ".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "jsonld",
-    ".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
-}
-"""The format a file name's extension names, as Jena's riot reads it (``-o graph.nt``)."""
 
 
 def _format_from_extension(func: F, formats: Sequence[str]) -> F:
@@ -124,7 +106,8 @@ def data_option(func: F) -> F:
 
 
 def store_option(func: F) -> F:
-    """``--store DIR``: the cache folder of the persistent query index (:mod:`cyberflag.index.builds`)."""
+    """``--store DIR``: the cache folder of the persistent query index
+    (:mod:`cyberflag.index.builds`)."""
     return click.option(
         "--store",
         "store",
@@ -138,7 +121,8 @@ def store_option(func: F) -> F:
 
 
 ENGINES = ("oxigraph", "rdflib")
-"""The ``--engine`` choices (as :data:`cyberflag.sparql.engines.ENGINES`, which imports pyoxigraph)."""
+"""The ``--engine`` choices (as :data:`cyberflag.sparql.engines.ENGINES`, which imports
+pyoxigraph; a test checks that the two agree)."""
 
 
 def engine_option(func: F) -> F:
@@ -163,7 +147,8 @@ class Endpoint:
 
 
 DEFAULT_QUERY_TIMEOUT = 60.0
-"""As :data:`cyberflag.sparql.remote.DEFAULT_TIMEOUT` (not imported: SPARQLWrapper is slow to load)."""
+"""As :data:`cyberflag.sparql.remote.DEFAULT_TIMEOUT` (not imported: SPARQLWrapper is slow to
+load)."""
 
 
 def endpoint_options(func: F) -> F:
@@ -257,96 +242,6 @@ def queries_option(func: F) -> F:
     )(func)
 
 
-def terminal_width(width: int | None = None) -> int | None:
-    """The width to wrap tables to: ``width`` if given (0 → ``None``, no wrapping), else
-    ``$COLUMNS``, else the terminal's width when stdout is a terminal, else 80.
-
-    80 rather than "no wrapping" when piped, so that ``cyberflag who-said > notes.txt`` gives the
-    same readable layout, and the same bytes, wherever it runs.
-    """
-    if width is not None:
-        return width or None
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        return int(columns)
-    isatty = getattr(sys.stdout, "isatty", None)
-    if isatty is not None and isatty():
-        return shutil.get_terminal_size((80, 24)).columns
-    return 80
-
-
-def fit_columns(
-    natural: Sequence[int], width: int | None, weights: Mapping[int, int], floor: int = 12
-) -> list[int]:
-    """Column widths for a line of at most ``width`` characters (two-space gaps).
-
-    Columns not in ``weights`` keep their natural width (dates, kinds: short and never wrapped).
-    The rest of the line is shared among the ``weights`` columns in proportion to their weights,
-    none narrower than ``floor`` (or its natural width), none wider than it needs; what one column
-    does not need goes to the others. If even the floors do not fit, lines overflow rather than
-    lose text.
-    """
-    widths = list(natural)
-    if width is None:
-        return widths
-    flexible = [i for i in weights if natural[i] > 0]
-    budget = width - 2 * (len(widths) - 1) - sum(
-        w for i, w in enumerate(widths) if i not in flexible
-    )
-    for i in flexible:
-        widths[i] = min(natural[i], floor)
-    spare = budget - sum(widths[i] for i in flexible)
-    while spare > 0:
-        hungry = [i for i in flexible if widths[i] < natural[i]]
-        if not hungry:
-            break
-        total = sum(weights[i] for i in hungry)
-        given = 0
-        for i in hungry:
-            share = max(1, spare * weights[i] // total)
-            add = min(share, natural[i] - widths[i], spare - given)
-            widths[i] += add
-            given += add
-        if given == 0:
-            break
-        spare -= given
-    return widths
-
-
-def render_columns(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[int]
-) -> str:
-    """A text table with the given column widths; a cell's text wraps within its column, and a
-    newline in a cell starts a new line in it. Rows are separated by a blank line when any cell
-    wraps, so that one row's lines are never read as the next's."""
-    body = [[str(c) for c in row] for row in rows]
-    blocks = [[cell_lines(c, w) for c, w in zip(row, widths, strict=True)] for row in body]
-    spaced = any(max(len(c) for c in block) > 1 for block in blocks)
-    out = [
-        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
-        "  ".join("-" * w for w in widths),
-    ]
-    for n, block in enumerate(blocks):
-        if spaced and n:
-            out.append("")
-        for k in range(max(len(c) for c in block)):
-            parts = [
-                (c[k] if k < len(c) else "").ljust(w) for c, w in zip(block, widths, strict=True)
-            ]
-            out.append("  ".join(parts).rstrip())
-    return "\n".join(out) + "\n"
-
-
-def natural_widths(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[int]:
-    """The widest line of each column (header included)."""
-    widths = [len(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row):
-            for line in str(cell).splitlines() or [""]:
-                widths[i] = max(widths[i], len(line))
-    return widths
-
-
 def emit(text: str, output: Path | None = None) -> None:
     """Print ``text`` (which ends with a newline) or write it atomically to ``output``."""
     if output is None:
@@ -360,75 +255,58 @@ def emit(text: str, output: Path | None = None) -> None:
         raise InputError(f"cannot write {output}: {error.strerror or error}") from None
 
 
-def render_table(rows: Iterable[Sequence[Any]], headers: Sequence[str] | None = None) -> str:
-    """A plain, aligned text table: numbers right-aligned, text left-aligned, two spaces apart."""
-    body = [list(r) for r in rows]
-    table = ([list(headers)] if headers else []) + body
-    if not table:
-        return ""
-    widths = [max(len(str(row[i])) for row in table) for i in range(len(table[0]))]
-    lines = []
-    for n, row in enumerate(table):
-        cells = []
-        for i, cell in enumerate(row):
-            numeric = isinstance(cell, int | float) and not isinstance(cell, bool)
-            text = str(cell)
-            cells.append(text.rjust(widths[i]) if numeric else text.ljust(widths[i]))
-        lines.append("  ".join(cells).rstrip())
-        if headers and n == 0:
-            lines.append("  ".join("-" * w for w in widths))
+def exit_codes(failure: str | None = None) -> str:
+    """A command's help epilog: its exit codes, with code 1 only where the command can fail
+    that way (each command's own, not the whole tool's list)."""
+    lines = ["\b", "Exit codes:", "  0  success"]
+    if failure is not None:
+        lines.append(f"  1  {failure}")
+    lines.append("  2  usage or input error (bad option or parameter, missing file, syntax error)")
     return "\n".join(lines) + "\n"
 
 
-def render_json(value: Any) -> str:
-    """Indented JSON, keys in the given order, non-ASCII kept as is."""
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+SERVER_FAILED = "the SPARQL server (--endpoint) failed, timed out or refused the connection"
+
+SELECT_FORMAT_HELP = (
+    "Output format: table (the default, also when output is not a terminal: ask for csv, tsv, "
+    "json or jsonl explicitly), or the W3C SPARQL 1.1 results formats csv, tsv, json, or jsonl "
+    "(one JSON object per row)."
+)
+RESULT_FORMAT_HELP = (
+    "Output format. Solutions and booleans: table (the default, also when output is not a "
+    "terminal: ask for csv, tsv, json or jsonl explicitly), or the W3C SPARQL 1.1 results formats "
+    "csv, tsv, json, or jsonl (one JSON object per row). Graphs (CONSTRUCT, DESCRIBE): turtle "
+    "(the default), nt or jsonld."
+)
 
 
-_SHORT = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+def result_options(func: F, graphs: bool = True) -> F:
+    """The options every command that runs SPARQL shares: format, -o, width, engine, data, the
+    index's ``--store``, and ``--endpoint`` (with ``--timeout``, ``--graph``) to run on a SPARQL
+    server instead. ``graphs``: whether the command can return a graph (who-said never does, so
+    it does not offer graph formats that would always fail)."""
+    formats, help_text = SELECT_FORMATS, SELECT_FORMAT_HELP
+    if graphs:
+        formats, help_text = SELECT_FORMATS + GRAPH_FORMATS, RESULT_FORMAT_HELP
+    for option in (
+        store_option,
+        data_option,
+        engine_option,
+        width_option,
+        output_options(formats, auto=True, help_text=help_text),
+        endpoint_options,
+    ):
+        func = option(func)
+    return func
 
 
-def format_term(term: Node | str | None) -> str:
-    """A term as a person reads it: ``prefix:rest`` when it starts with a known namespace.
-
-    Unlike the Turtle writer this does not insist that ``rest`` is a valid local name:
-    ``cfd:span/a/1-5`` is clearer in a report than the full IRI, and a report is not parsed back.
-    """
-    from rdflib import BNode, Literal, URIRef
-
-    from cyberflag.rdf.turtle import TermWriter
-
-    if term is None:
-        return "-"
-    if isinstance(term, URIRef):
-        iri = str(term)
-        for name, namespace in _SHORT:
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{name}:{iri[len(namespace) :]}"
-        return f"<{iri}>"
-    if isinstance(term, Literal):
-        return TermWriter().literal(term)
-    if isinstance(term, BNode):
-        return "[blank node]"
-    return str(term)
+def rows_result_options(func: F) -> F:
+    """:func:`result_options` for a command whose answer is always rows (who-said)."""
+    return result_options(func, graphs=False)
 
 
 __all__ = [
-    "ENGINES",
-    "TABLE_FORMATS",
-    "Endpoint",
-    "data_option",
-    "emit",
-    "endpoint_options",
-    "engine_option",
-    "fit_columns",
-    "format_term",
-    "natural_widths",
-    "output_options",
-    "queries_option",
-    "render_columns",
-    "render_json",
-    "render_table",
-    "terminal_width",
+    "Endpoint", "data_option", "emit", "endpoint_options", "engine_option", "exit_codes",
+    "output_options", "queries_option", "result_options", "rows_result_options", "store_option",
     "width_option",
 ]

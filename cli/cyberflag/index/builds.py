@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -63,25 +62,11 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from cyberflag.atomic import write_text_atomic
-from cyberflag.errors import DataError, InputError
-from cyberflag.rdf import resources
-from cyberflag.rdf.files import display_path, graph_name
+from cyberflag.index.sources import Source
+from cyberflag.rdf.files import graph_name, parse_error, sha256_file
 
 FORMAT = 1
 """Bump when what a build holds changes (graph naming, loading rules): old builds are rebuilt."""
-
-STORE_ENV = "CYBERFLAG_STORE"
-"""Environment variable naming the cache folder (as ``--store DIR``)."""
-
-MODE_ENV = "CYBERFLAG_STORE_MODE"
-"""``auto`` (the default: memory below :data:`IN_MEMORY_MAX_BYTES`, else disk), ``disk`` or
-``memory``."""
-
-MODES = ("auto", "disk", "memory")
-
-IN_MEMORY_MAX_BYTES = 1_500_000
-"""Turtle (data and ontology) below this many bytes is read into memory; see the module docstring
-for the measurements behind it."""
 
 UPDATE_MAX_FRACTION = 0.2
 """Changed files up to this share of the data's bytes are applied to a copy of the current build;
@@ -101,101 +86,6 @@ start a second command while it holds the build lock."""
 _OX_LOCATION = re.compile(r"^Parser error (?:at|between) line [^:]*:\s*")
 _POINTER = "current.json"
 _LOCK = "lock"
-
-
-# --- what is indexed ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Source:
-    """One Turtle file and the named graph it becomes."""
-
-    key: str
-    """``data/<path under the data directory>`` or ``ontology/<file name>``."""
-    path: Path
-    graph: str
-    size: int
-    mtime_ns: int
-
-
-def _walk(data_dir: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """``(relative POSIX path, entry)`` for every ``*.ttl`` file, as :func:`layout.data_files`
-    selects them (not under ``sources/``, nothing hidden), with ``os.scandir``: 11 ms against 58 ms
-    for 4,000 files, which matters because every query command does this."""
-    stack = [(str(data_dir), "")]
-    while stack:
-        folder, prefix = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                relative = prefix + entry.name
-                if entry.is_dir():
-                    if relative != "sources":
-                        stack.append((entry.path, relative + "/"))
-                elif entry.name.endswith(".ttl") and entry.is_file():
-                    yield relative, entry
-
-
-def sources(data_dir: Path, ontology: Path | None) -> list[Source]:
-    """The files a store over ``data_dir`` (and ``ontology``) holds, in loading order."""
-    found = []
-    for relative, entry in _walk(data_dir):
-        stat = entry.stat()
-        found.append(
-            Source(f"data/{relative}", Path(entry.path), graph_name(relative), stat.st_size,
-                   stat.st_mtime_ns)
-        )
-    found.sort(key=lambda s: s.key)
-    if ontology is not None:
-        stat = ontology.stat()
-        found.append(
-            Source(f"ontology/{ontology.name}", ontology, graph_name(f"ontology/{ontology.stem}"),
-                   stat.st_size, stat.st_mtime_ns)
-        )
-    return found
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def data_error(path: Path, error: Exception) -> DataError:
-    """A parse or read error as the one-line ``path:line:column: message`` the CLI prints."""
-    if isinstance(error, SyntaxError):
-        message = _OX_LOCATION.sub("", error.msg or str(error)) or "syntax error"
-        return DataError(display_path(path), error.lineno, error.offset, message)
-    message = getattr(error, "strerror", None) or str(error)
-    return DataError(display_path(path), None, None, message)
-
-
-# --- locations ------------------------------------------------------------------------------------
-
-
-def cache_root(store: Path | str | None = None) -> Path:
-    """The cache folder: ``store``, ``$CYBERFLAG_STORE``, ``$XDG_CACHE_HOME/cyberflag`` or
-    ``~/.cache/cyberflag``."""
-    if store is not None:
-        return Path(store)
-    if os.environ.get(STORE_ENV):
-        return Path(os.environ[STORE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cyberflag"
-
-
-def index_dir(root: Path, data_dir: Path, ontology: Path | None) -> Path:
-    """The folder for one data directory's index: ``<data folder name>-<digest of the paths>``."""
-    key = f"{data_dir.resolve()}\0{ontology.resolve() if ontology is not None else ''}"
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", data_dir.resolve().name)[:40] or "data"
-    return root / f"{name}-{digest}"
-
-
-# --- the result of opening ------------------------------------------------------------------------
 
 
 @dataclass
@@ -221,56 +111,6 @@ class Opened:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
-
-
-def _resolve_mode(mode: str | None) -> str:
-    mode = (mode or os.environ.get(MODE_ENV) or "auto").lower()
-    if mode not in MODES:
-        raise InputError(f"{MODE_ENV} must be one of {', '.join(MODES)}, not {mode!r}")
-    return mode
-
-
-def open_store(
-    data: Path | str | None = None,
-    *,
-    ontology: Path | str | None = None,
-    include_ontology: bool = True,
-    store: Path | str | None = None,
-    mode: str | None = None,
-    rebuild: bool = False,
-) -> Opened:
-    """A read-only store over ``data`` (default: the shipped data) and the ontology.
-
-    In memory for small data, else the on-disk index under ``store`` (see the module docstring),
-    built or brought up to date first when the files changed. Raises :class:`InputError` when the
-    data directory is missing or empty and :class:`DataError` for a file that does not parse (the
-    previous index, if any, stays as it was).
-    """
-    began = time.perf_counter()
-    data_dir = Path(data) if data is not None else resources.data_dir()
-    resources.require_dir(data_dir, "data directory")
-    onto: Path | None = None
-    if include_ontology:
-        onto = Path(ontology) if ontology is not None else resources.ontology_path()
-        resources.require_file(onto, "ontology")
-    found = sources(data_dir, onto)
-    if not any(s.key.startswith("data/") for s in found):
-        raise InputError(f"no Turtle files (*.ttl) under {display_path(data_dir)}")
-    chosen = _resolve_mode(mode)
-    small = sum(s.size for s in found) < IN_MEMORY_MAX_BYTES
-    if chosen == "memory" or (chosen == "auto" and small and not rebuild):
-        memory = ox.Store()
-        for source in found:
-            try:
-                memory.load(
-                    path=str(source.path), format=ox.RdfFormat.TURTLE,
-                    to_graph=ox.NamedNode(source.graph),
-                )
-            except (SyntaxError, OSError, ValueError) as error:
-                raise data_error(source.path, error) from None
-        return Opened(memory, "memory", len(memory), time.perf_counter() - began, len(found))
-    folder = index_dir(cache_root(store), data_dir, onto)
-    return Index(folder).open(found, rebuild=rebuild, began=began)
 
 
 # --- the on-disk index ----------------------------------------------------------------------------
@@ -387,7 +227,7 @@ class Index:
             if entry is not None and entry[0] == source.size and entry[1] == source.mtime_ns:
                 hashes[source.key] = entry[2]
                 continue
-            hashes[source.key] = _sha256(source.path)
+            hashes[source.key] = sha256_file(source.path)
             if entry is None or entry[2] != hashes[source.key]:
                 changed.append(source.key)
         present = {s.key for s in found}
@@ -423,7 +263,7 @@ class Index:
         try:
             if base is None:
                 store = ox.Store(str(tmp))
-                store.bulk_extend(_quads(found))
+                store.bulk_extend(quads(found))
             else:
                 previous = ox.Store.read_only(str(self.folder / base["build"]))
                 previous.backup(str(tmp))  # a RocksDB checkpoint: hard links, not copies
@@ -437,15 +277,15 @@ class Index:
                             store.load(path=str(source.path), format=ox.RdfFormat.TURTLE,
                                        to_graph=ox.NamedNode(source.graph))
                         except (SyntaxError, OSError, ValueError) as error:
-                            raise data_error(source.path, error) from None
+                            raise parse_error(source.path, error) from None
             store.flush()
             triples = len(store)
             del store
             _test_pause()
             if hashes is None:
-                hashes = {s.key: _sha256(s.path) for s in found}
+                hashes = {s.key: sha256_file(s.path) for s in found}
             elif len(hashes) < len(found):
-                hashes = {**{s.key: _sha256(s.path) for s in found}, **hashes}
+                hashes = {**{s.key: sha256_file(s.path) for s in found}, **hashes}
             os.rename(tmp, self.folder / build_id)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -490,7 +330,7 @@ def _graph_of(key: str, by_key: dict[str, Source], base: dict[str, Any]) -> str:
     return str(base.get("graphs", {}).get(key) or graph_name(key.split("/", 1)[1]))
 
 
-def _quads(found: list[Source]) -> Iterator[ox.Quad]:
+def quads(found: list[Source]) -> Iterator[ox.Quad]:
     """Every file's triples in its named graph, parsed strictly (for one bulk load: 3,955 files
     of 1,000,000 triples load in 10 s this way, against 50 s for one bulk load per file)."""
     for source in found:
@@ -499,7 +339,7 @@ def _quads(found: list[Source]) -> Iterator[ox.Quad]:
             for triple in ox.parse(path=str(source.path), format=ox.RdfFormat.TURTLE):
                 yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
         except (SyntaxError, OSError, ValueError) as error:
-            raise data_error(source.path, error) from None
+            raise parse_error(source.path, error) from None
 
 
 def _test_pause() -> None:
@@ -512,7 +352,4 @@ def _test_pause() -> None:
         time.sleep(float(seconds))
 
 
-__all__ = [
-    "FORMAT", "IN_MEMORY_MAX_BYTES", "MODES", "MODE_ENV", "STORE_ENV", "Index", "Opened",
-    "Source", "cache_root", "data_error", "index_dir", "open_store", "sources",
-]
+__all__ = ["FORMAT", "Index", "Opened", "quads"]

@@ -14,7 +14,6 @@ whose text is one line, ``path:line:column: message``, like a compiler's.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,14 +24,13 @@ from rdflib.term import Node
 
 from cyberflag.errors import DataError, InputError
 from cyberflag.rdf import files, resources
-from cyberflag.rdf.files import GRAPH_BASE, data_files, display_path
+from cyberflag.rdf.files import GRAPH_BASE, data_files, display_path, parse_error
 from cyberflag.rdf.namespaces import XSD
 
 ONTOLOGY_GRAPH_PREFIX = GRAPH_BASE + "ontology/"
 
 _XSD_STRING = str(XSD.string)
 # pyoxigraph prefixes its messages with the location, which DataError already gives.
-_OX_LOCATION = re.compile(r"^Parser error (?:at|between) line [^:]*:\s*")
 
 
 def graph_iri(relative: str) -> URIRef:
@@ -60,11 +58,6 @@ def _to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal, bnodes: dict[str,
     raise ValueError(f"unsupported term {term!r} (RDF-star is not used here)")
 
 
-def _syntax_error(path: Path, error: SyntaxError) -> DataError:
-    message = _OX_LOCATION.sub("", error.msg or str(error)) or "syntax error"
-    return DataError(display_path(path), error.lineno, error.offset, message)
-
-
 def parse_triples(path: Path, base_iri: str | None = None) -> Iterator[tuple[Node, Node, Node]]:
     """The triples of the Turtle file at ``path``, as rdflib terms (strict parse).
 
@@ -83,7 +76,7 @@ def parse_triples(path: Path, base_iri: str | None = None) -> Iterator[tuple[Nod
                 _to_rdflib(quad.object, bnodes),
             )
     except SyntaxError as error:
-        raise _syntax_error(path, error) from None
+        raise parse_error(path, error) from None
     except (OSError, ValueError) as error:  # unreadable file, invalid UTF-8
         message = getattr(error, "strerror", None) or str(error)
         raise DataError(display_path(path), None, None, message) from None

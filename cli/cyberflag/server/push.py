@@ -41,7 +41,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pyoxigraph as ox
 
 from cyberflag.errors import EndpointError, InputError
-from cyberflag.queries.catalogue import term_text
+from cyberflag.queries.binding import term_text
 from cyberflag.rdf.files import GRAPH_BASE
 from cyberflag.sparql.engines import OxigraphEngine
 from cyberflag.sparql.remote import (

@@ -4,16 +4,17 @@ Two engines hold the same named graphs (one per data file, plus the ontology, na
 :mod:`cyberflag.rdf.graphs`) and answer queries over their union as the default graph:
 
 * :class:`OxigraphEngine`, the default: pyoxigraph, over the Turtle files read into memory when
-  they are small, else over the persistent on-disk index of :mod:`cyberflag.index.builds` (built on first
-  use, reused while the files are unchanged). It does not import rdflib at all, because rdflib's
+  they are small, else over the persistent on-disk index of :mod:`cyberflag.index.builds` (built
+  on first use, reused while the files are unchanged). It does not import rdflib at all, because rdflib's
   import alone costs more than loading the data and running any saved query on Oxigraph
   (``tests/test_engines.py`` checks that the query path stays free of it).
 * :class:`RdflibEngine`: rdflib's SPARQL over the Dataset :func:`cyberflag.rdf.graphs.load` builds;
   slower, kept as a second, independent implementation that the tests compare against.
 
-Both return :class:`~cyberflag.sparql.results.SelectResult`, :class:`~cyberflag.sparql.results.AskResult` or
-:class:`~cyberflag.sparql.results.GraphResult` built from :class:`~cyberflag.sparql.results.Term`, so results from
-either (and later a remote endpoint) compare equal and render the same. SPARQL Update is refused
+Both return :class:`~cyberflag.sparql.results.SelectResult`,
+:class:`~cyberflag.sparql.results.AskResult` or :class:`~cyberflag.sparql.results.GraphResult`
+built from :class:`~cyberflag.sparql.results.Term`, so results from either (and a remote endpoint)
+compare equal and render the same. SPARQL Update is refused
 before any engine sees it: the graph is read-only through this interface.
 """
 
@@ -22,17 +23,17 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
 from cyberflag.errors import InputError
-from cyberflag.index import builds
-from cyberflag.queries.catalogue import QuerySyntaxError, query_form
-from cyberflag.rdf import resources
+from cyberflag.index import builds, opening
+from cyberflag.rdf import files, resources
 from cyberflag.rdf.files import data_files, display_path
 from cyberflag.rdf.files import graph_name as graph_iri
 from cyberflag.sparql.results import AskResult, GraphResult, Result, Row, SelectResult, Term
+from cyberflag.sparql.syntax import QuerySyntaxError, query_form
 
 if TYPE_CHECKING:
     from cyberflag.rdf.graphs import LoadedData
@@ -85,23 +86,28 @@ class Engine(ABC):
     def select(self, text: str) -> SelectResult:
         """A SELECT query's solutions, variables in projection order, rows in result order."""
         _check_form(text, {"SELECT"})
-        result = self._run(text)
-        assert isinstance(result, SelectResult)
-        return result
+        return _expect(self._run(text), SelectResult, "solutions")
 
     def ask(self, text: str) -> AskResult:
         """An ASK query's answer."""
         _check_form(text, {"ASK"})
-        result = self._run(text)
-        assert isinstance(result, AskResult)
-        return result
+        return _expect(self._run(text), AskResult, "a boolean")
 
     def construct(self, text: str) -> GraphResult:
         """A CONSTRUCT or DESCRIBE query's triples."""
         _check_form(text, {"CONSTRUCT", "DESCRIBE"})
-        result = self._run(text)
-        assert isinstance(result, GraphResult)
-        return result
+        return _expect(self._run(text), GraphResult, "a graph")
+
+
+ResultT = TypeVar("ResultT", SelectResult, AskResult, GraphResult)
+
+
+def _expect(result: Result, kind: type[ResultT], what: str) -> ResultT:
+    """``result`` if it is of ``kind``; a server that answers a SELECT with a boolean (say) is
+    reported as one, not as a crash further on."""
+    if not isinstance(result, kind):
+        raise QueryEvaluationError(f"expected {what} for this query, got {type(result).__name__}")
+    return result
 
 
 # --- Oxigraph -------------------------------------------------------------------------------------
@@ -109,11 +115,13 @@ class Engine(ABC):
 
 class UnsupportedTermError(QueryEvaluationError, ValueError):
     """A result term the neutral model has no form for (an RDF-star triple term). A ValueError
-    too, so that :mod:`cyberflag.sparql.remote`, reading what a server sent, reports it as bad results."""
+    too, so that :mod:`cyberflag.sparql.remote`, reading what a server sent, reports it as bad
+    results."""
 
 
 def term_from_oxigraph(term: Any) -> Term:
-    """A pyoxigraph term as a neutral :class:`~cyberflag.sparql.results.Term` (used by the embedded engine
+    """A pyoxigraph term as a neutral :class:`~cyberflag.sparql.results.Term` (used by the embedded
+    engine
     and for graphs a remote server returns)."""
     if isinstance(term, ox.NamedNode):
         return Term.uri(term.value)
@@ -157,7 +165,7 @@ class OxigraphEngine(Engine):
         """
         self.opened: builds.Opened | None = None
         if location is None:
-            self.opened = builds.open_store(
+            self.opened = opening.open_store(
                 data, ontology=ontology, include_ontology=include_ontology, store=store, mode=mode
             )
             self.store = self.opened.store
@@ -181,7 +189,7 @@ class OxigraphEngine(Engine):
                 path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph)
             )
         except (SyntaxError, OSError, ValueError) as error:
-            raise builds.data_error(path, error) from None
+            raise files.parse_error(path, error) from None
 
     def _run(self, text: str) -> Result:
         try:
@@ -223,7 +231,8 @@ def _from_rdflib(term: Any) -> Term:
 
 
 class RdflibEngine(Engine):
-    """rdflib's SPARQL over the union of the named graphs :func:`cyberflag.rdf.graphs.load` reads."""
+    """rdflib's SPARQL over the union of the named graphs :func:`cyberflag.rdf.graphs.load`
+    reads."""
 
     name = "rdflib"
 

@@ -4,7 +4,8 @@ When the graph lives in a shared server (Oxigraph, Fuseki, GraphDB, Virtuoso, ..
 ``sparql`` and ``who-said`` send the very text they would run locally (saved queries with their
 parameters already bound as an inline ``VALUES`` block of serialised RDF terms, see
 :mod:`cyberflag.queries.catalogue`) through SPARQLWrapper, and turn the answer into the neutral
-:mod:`cyberflag.sparql.results` model, so that :mod:`cyberflag.text.render` prints it exactly as it prints
+:mod:`cyberflag.sparql.results` model, so that :mod:`cyberflag.text.render` prints it exactly as it
+prints
 embedded results.
 
 The dataset. Embedded engines answer over the union of the project's named graphs (one per data
@@ -46,10 +47,10 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from cyberflag.errors import EndpointError, InputError
-from cyberflag.queries.catalogue import query_form
 from cyberflag.rdf.files import GRAPH_BASE
 from cyberflag.sparql.engines import Engine, triple_from_oxigraph
 from cyberflag.sparql.results import AskResult, GraphResult, Result, Row, SelectResult, Term
+from cyberflag.sparql.syntax import query_form
 
 ENV_USER = "CYBERFLAG_ENDPOINT_USER"
 ENV_PASSWORD = "CYBERFLAG_ENDPOINT_PASSWORD"

@@ -12,48 +12,24 @@ Solutions (SELECT) and booleans (ASK):
   a number and xsd:boolean as true/false, everything else as a string), for ``jq`` and scripts.
 
 Graphs (CONSTRUCT/DESCRIBE): ``turtle`` (the project's deterministic writer), ``nt`` (sorted
-N-Triples), ``jsonld``. rdflib is imported only for graph formats and, when no prefixes are passed,
-for the project's prefix table: rendering a table of Oxigraph results with ``prefixes=`` given needs
-no rdflib at all.
+N-Triples), ``jsonld``. rdflib is imported only for graph formats: rendering solutions needs no
+rdflib at all.
 """
 
 from __future__ import annotations
 
 import json
-import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from cyberflag.errors import InputError
+from cyberflag.rdf.prefixes import PREFIXES
 from cyberflag.sparql.results import XSD, AskResult, GraphResult, Result, SelectResult, Term
+from cyberflag.text import iri
+from cyberflag.text import table as layout
+from cyberflag.text.formats import GRAPH_FORMATS, SELECT_FORMATS
 
-SELECT_FORMATS = ("table", "json", "csv", "tsv", "jsonl")
-"""Formats for solutions and booleans."""
-
-GRAPH_FORMATS = ("turtle", "nt", "jsonld")
-"""Formats for graphs."""
-
-MEDIA_TYPES = {
-    "table": "text/plain",
-    "json": "application/sparql-results+json",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "jsonl": "application/jsonl",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
-
-_COLUMN_GAP = "  "
 _BOOLEANS = ("true", "false", "1", "0")
-_MIN_COLUMN = 12
-
-
-def default_prefixes() -> dict[str, str]:
-    """The project's prefixes (:data:`cyberflag.rdf.namespaces.PREFIXES`; imports rdflib)."""
-    from cyberflag.rdf.namespaces import PREFIXES
-
-    return dict(PREFIXES)
 
 
 def render(
@@ -177,90 +153,27 @@ def _render_boolean(result: AskResult, fmt: str) -> str:
 # --- table ----------------------------------------------------------------------------------------
 
 
-def short(term: Term | None, prefixes: Sequence[tuple[str, str]]) -> str:
-    """A term for people: IRIs as ``prefix:local`` where a namespace matches, literals as text."""
-    if term is None:
-        return ""
-    if term.is_uri:
-        for name, namespace in prefixes:
-            if term.value.startswith(namespace) and len(term.value) > len(namespace):
-                return f"{name}:{term.value[len(namespace):]}"
-        return f"<{term.value}>"
-    if term.is_bnode:
-        return "_:" + term.value
-    return term.value
-
-
-def _ordered_prefixes(prefixes: Mapping[str, str] | None) -> list[tuple[str, str]]:
-    table_ = dict(prefixes) if prefixes is not None else default_prefixes()
-    order = {name: i for i, name in enumerate(table_)}
-    # longest namespace first, so that a nested namespace wins
-    return sorted(table_.items(), key=lambda kv: (-len(kv[1]), order[kv[0]]))
-
-
-def _fit(natural: list[int], width: int | None) -> list[int]:
-    """Column widths: natural widths, the widest shrunk first until the line fits ``width``.
-
-    A column is never made narrower than its natural width or ``_MIN_COLUMN``, whichever is less,
-    so short values (dates, counts, kinds) stay whole; if even that does not fit, lines overflow
-    rather than lose text.
-    """
-    widths = list(natural)
-    if width is None or not widths:
-        return widths
-    floors = [min(n, _MIN_COLUMN) for n in natural]
-    budget = width - len(_COLUMN_GAP) * (len(widths) - 1)
-    while sum(widths) > budget:
-        candidates = [i for i in range(len(widths)) if widths[i] > floors[i]]
-        if not candidates:
-            break
-        widest = max(candidates, key=lambda i: widths[i])
-        widths[widest] -= 1
-    return widths
-
-
-def cell_lines(text: str, width: int | None) -> list[str]:
-    """A table cell's text as lines of at most ``width`` characters (``None``: no wrapping); the
-    text's own line breaks are kept. One definition for every table the command line prints."""
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        if width is None or len(paragraph) <= width:
-            lines.append(paragraph)
-        else:
-            lines += textwrap.wrap(
-                paragraph, width, break_long_words=True, break_on_hyphens=False
-            ) or [""]
-    return lines
-
-
 def table(
     result: SelectResult, width: int | None = None, prefixes: Mapping[str, str] | None = None
 ) -> str:
     """Aligned columns with a header and a rule; cells wrap within their column when too wide."""
-    ordered = _ordered_prefixes(prefixes)
-    header = list(result.variables)
-    cells = [[short(t, ordered) for t in row] for row in result.rows]
-    natural = [
-        max([len(h)] + [len(line) for row in cells for line in row[i].splitlines() or [""]])
-        for i, h in enumerate(header)
-    ]
-    widths = _fit(natural, width)
-    out: list[str] = []
+    shortened = iri.ordered(prefixes)
+    cells = [[iri.short_term(t, shortened) for t in row] for row in result.rows]
+    widths = layout.shrink_widest(layout.natural_widths(result.variables, cells), width)
+    return layout.render_columns(result.variables, cells, widths, spaced=False)
 
-    def emit(row: list[str]) -> None:
-        wrapped = [cell_lines(text, w) for text, w in zip(row, widths, strict=True)]
-        for k in range(max((len(c) for c in wrapped), default=1)):
-            parts = [
-                (c[k] if k < len(c) else "").ljust(w)
-                for c, w in zip(wrapped, widths, strict=True)
-            ]
-            out.append(_COLUMN_GAP.join(parts).rstrip())
 
-    emit(header)
-    out.append(_COLUMN_GAP.join("-" * w for w in widths))
-    for row in cells:
-        emit(row)
-    return "\n".join(out) + "\n"
+def fits(result: SelectResult, width: int, prefixes: Mapping[str, str] | None = None) -> bool:
+    """True if :func:`table` can lay ``result`` out in ``width`` with no column wrapped below
+    :data:`~cyberflag.text.table.WRAP_FLOOR`."""
+    shortened = iri.ordered(prefixes)
+    cells = [[iri.short_term(t, shortened) for t in row] for row in result.rows]
+    return layout.fits(layout.natural_widths(result.variables, cells), width)
+
+
+def render_json(value: Any) -> str:
+    """Indented JSON, keys in the given order, non-ASCII kept as is."""
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
 # --- graphs ---------------------------------------------------------------------------------------
@@ -289,7 +202,7 @@ def _to_rdflib_graph(result: GraphResult) -> Any:
 def render_graph(result: GraphResult, fmt: str, prefixes: Mapping[str, str] | None = None) -> str:
     """A graph as Turtle (deterministic), sorted N-Triples or JSON-LD."""
     graph = _to_rdflib_graph(result)
-    table_ = dict(prefixes) if prefixes is not None else default_prefixes()
+    table_ = dict(prefixes) if prefixes is not None else dict(PREFIXES)
     if fmt == "turtle":
         from cyberflag.rdf.turtle import dumps
 
@@ -298,15 +211,12 @@ def render_graph(result: GraphResult, fmt: str, prefixes: Mapping[str, str] | No
         from cyberflag.rdf.ntriples import dumps_nt
 
         return dumps_nt(graph)
-    try:
-        from cyberflag.rdf.export import dumps_jsonld
-    except ImportError:  # pragma: no cover - export is optional for this module
-        text = graph.serialize(format="json-ld", context=table_, indent=2)
-        return text if text.endswith("\n") else text + "\n"
+    from cyberflag.rdf.export import dumps_jsonld
+
     return dumps_jsonld(graph)
 
 
 __all__ = [
-    "GRAPH_FORMATS", "MEDIA_TYPES", "SELECT_FORMATS", "default_prefixes", "plain", "render",
-    "render_graph", "short", "table", "to_csv", "to_json", "to_jsonl", "to_tsv",
+    "fits", "plain", "render", "render_graph", "render_json",
+    "table", "to_csv", "to_json", "to_jsonl", "to_tsv",
 ]

@@ -57,7 +57,8 @@ from rdflib.namespace import RDF
 
 from cyberflag.checks import runner
 from cyberflag.checks.findings import ERROR, INFO, LAYERS, Finding, sort_findings
-from cyberflag.index import builds
+from cyberflag.index import builds, opening
+from cyberflag.index import sources as index_sources
 from cyberflag.rdf import graphs, resources
 
 FORMAT = 1
@@ -378,7 +379,7 @@ class Cache:
 
 def cache_path(data_dir: Path, ontology: Path, store_dir: Path | None = None) -> Path:
     """Where the validation cache of ``data_dir`` lives (beside its query index)."""
-    return builds.index_dir(builds.cache_root(store_dir), data_dir, ontology) / "validate.sqlite"
+    return opening.index_dir(opening.cache_root(store_dir), data_dir, ontology) / "validate.sqlite"
 
 
 @contextlib.contextmanager
@@ -432,9 +433,9 @@ def run(
     shp_path = resources.require_file(shapes_path or resources.shapes_path(), "SHACL shapes")
     if query_dir is None:
         query_dir = resources.queries_dir()
-    found = builds.sources(data_dir, None)
-    mode = builds._resolve_mode(None)
-    small = sum(s.size for s in found) + onto_path.stat().st_size < builds.IN_MEMORY_MAX_BYTES
+    found = index_sources.sources(data_dir, None)
+    mode = opening.resolve_mode(None)
+    small = sum(s.size for s in found) + onto_path.stat().st_size < opening.IN_MEMORY_MAX_BYTES
     if mode == "memory" or (mode == "auto" and small):
         result = runner.full_run(
             data_dir, ontology_path=onto_path, shapes_path=shp_path, query_dir=query_dir
@@ -459,7 +460,7 @@ def _run(
     onto_path: Path,
     shp_path: Path,
     query_dir: Path,
-    found: list[builds.Source],
+    found: list[index_sources.Source],
     full: bool,
     jobs: int | None,
     chunk: int | None,
@@ -479,7 +480,7 @@ def _run(
 
 
 def _file_info(
-    source: builds.Source, sha: str, graph: Graph | None, syntax: list[Finding],
+    source: index_sources.Source, sha: str, graph: Graph | None, syntax: list[Finding],
     vocabulary: list[Finding],
 ) -> dict[str, Any]:
     from cyberflag.checks.layers import vocabulary as vocab
@@ -495,7 +496,7 @@ def _file_info(
 
 
 def read_source(
-    source: builds.Source, sha: str, declared: set[URIRef]
+    source: index_sources.Source, sha: str, declared: set[URIRef]
 ) -> tuple[Graph | None, dict[str, Any]]:
     """One data file parsed and checked on its own (syntax, vocabulary): its graph (``None`` when
     it does not parse) and what the cache keeps about it."""
@@ -513,7 +514,7 @@ def _full(
     onto_path: Path,
     shp_path: Path,
     query_dir: Path,
-    found: list[builds.Source],
+    found: list[index_sources.Source],
     reason: str,
     jobs: int | None = None,
     chunk: int | None = None,
@@ -584,7 +585,7 @@ def _full_in_one(
     onto_path: Path,
     shp_path: Path,
     query_dir: Path,
-    found: list[builds.Source],
+    found: list[index_sources.Source],
     reason: str,
 ) -> Outcome:
     """A full run on one graph, then the whole cache rewritten from what it read: for data that
@@ -637,7 +638,7 @@ def _incremental(
     onto_path: Path,
     shp_path: Path,
     query_dir: Path,
-    found: list[builds.Source],
+    found: list[index_sources.Source],
     jobs: int | None = None,
     chunk: int | None = None,
 ) -> Outcome:

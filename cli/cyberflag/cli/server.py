@@ -1,0 +1,166 @@
+"""``push`` and ``serve``: the data on a SPARQL server."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cyberflag.cli.options import data_option, emit, exit_codes, queries_option
+
+
+@click.command(
+    "push",
+    epilog=exit_codes("the server failed, or it does not hold exactly what was sent"),
+)
+@click.option(
+    "--endpoint",
+    "endpoint_url",
+    metavar="URL",
+    envvar="CYBERFLAG_ENDPOINT",
+    required=True,
+    help="The server's SPARQL query endpoint (env CYBERFLAG_ENDPOINT): used to find the "
+    "project's graphs there and to verify the push.",
+)
+@click.option(
+    "--update-endpoint",
+    metavar="URL",
+    default=None,
+    help="Where SPARQL Update requests go (default: the endpoint with a final /query or /sparql "
+    "made /update, as Oxigraph and Fuseki name it; otherwise the endpoint itself).",
+)
+@click.option(
+    "--graph",
+    "graph",
+    metavar="IRI",
+    default=None,
+    help="Put everything (data and ontology) into this one named graph, replacing it, instead "
+    "of one graph per file.",
+)
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    default=None,
+    help="With --graph: replace the graph by a Graph Store Protocol PUT to this URL "
+    "(e.g. http://host:7878/store) rather than by SPARQL Update.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for the server at each step.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0, max=10),
+    default=3,
+    show_default=True,
+    metavar="N",
+    help="Retry a transient failure (connection reset, HTTP 502, 503, 504) up to N times.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show bytes sent on stderr (default: when stderr is a terminal).",
+)
+@data_option
+def push_data(
+    endpoint_url: str,
+    update_endpoint: str | None,
+    graph: str | None,
+    graph_store: str | None,
+    timeout: float,
+    retries: int,
+    progress: bool | None,
+    data: Path | None,
+) -> None:
+    """Load the data into a SPARQL server, replacing only the project's own graphs.
+
+    \b
+    By default each data file (and the ontology) goes into its own named graph,
+    https://w3id.org/cyberflag/id/graph/..., as in the local store; every such graph on
+    the server is replaced, in ONE SPARQL Update request (DROP SILENT GRAPH + INSERT DATA),
+    so that the server holds the old data or the new, never a mixture. Other graphs and the
+    default graph are never named, so never touched. Afterwards the triples in each graph are
+    counted on the server and must be exactly those sent.
+    \b
+    Examples:
+      cyberflag push --endpoint http://127.0.0.1:7878/query
+      cyberflag push --endpoint http://host:3030/ds/query --graph https://example.org/cyberflag
+    Credentials, if the server needs them: CYBERFLAG_ENDPOINT_USER, CYBERFLAG_ENDPOINT_PASSWORD.
+    """
+    from cyberflag.server.push import push
+
+    if progress is None:
+        progress = sys.stderr.isatty()
+
+    def note(text: str) -> None:
+        click.echo(text, err=True, nl=False)
+
+    report = push(
+        endpoint_url,
+        data=data,
+        update_endpoint=update_endpoint,
+        graph_store=graph_store,
+        graph=graph,
+        timeout=timeout,
+        retries=retries,
+        note=note,
+        progress=progress,
+    )
+    emit("".join(line + "\n" for line in report.lines()))
+
+
+@click.command("serve", epilog=exit_codes("the server could not start, or stopped with an error"))
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but 127.0.0.1 (or ::1) lets other machines read the data.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(min=0, max=65535),
+    default=7878,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--links/--no-links",
+    default=True,
+    help="List a link for each saved query that opens it in the query page.",
+)
+@data_option
+@queries_option
+def serve_data(
+    host: str, port: int, links: bool, data: Path | None, queries_dir: Path | None
+) -> None:
+    """Serve the data as a local, read-only SPARQL endpoint with a query page.
+
+    \b
+    Runs the Oxigraph server (the 'oxigraph' package: pip install 'cyberflag[server]') over
+    a temporary copy of the data, one named graph per file, the default graph being their
+    union as in 'cyberflag query'. Prints the page's URL and a link per saved query; other
+    tools (and 'cyberflag query NAME --endpoint URL/query') can use the endpoint. Updates
+    are refused. Ctrl-C stops the server and removes the temporary copy.
+    """
+    from cyberflag.server.serve import serve
+
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        click.echo(
+            f"cyberflag: note: listening on {host}: other machines that can reach it can read "
+            "the data",
+            err=True,
+        )
+    serve(
+        data,
+        host=host,
+        port=port,
+        queries_dir=queries_dir,
+        links=links,
+        say=lambda text: click.echo(text, nl=False),
+        note=lambda text: click.echo(text, err=True, nl=False),
+    )

@@ -1,0 +1,188 @@
+"""SPARQL query text, read as far as the project needs: its form, its top-level ``WHERE`` brace,
+a syntax check with line and column, and the prefixes it forgot to declare.
+
+A small tokenizer, not a parser: only enough to find the query form and the ``WHERE`` brace
+reliably (comments, the four string forms, IRIs and names are skipped or read whole, so a brace,
+keyword or ``#`` inside any of them is never mistaken for syntax). The syntax check itself is
+pyoxigraph's parser. Importing this module costs pyoxigraph only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from cyberflag.errors import DataError, InputError
+from cyberflag.rdf.prefixes import PREFIXES
+
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+
+
+class QueryFileError(DataError):
+    """A saved query cannot be used: ``path:line:column: message``, like a compiler's."""
+
+
+class QuerySyntaxError(InputError):
+    """Query text (not a saved file) does not parse; the message gives line and column."""
+
+
+
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+# A run of characters that can belong to one name-like token: keyword, prefixed name, variable,
+# number, language tag. "where" inside "?where", "ex:where" or "@where" is then not the keyword.
+_WORD = re.compile(r"[A-Za-z0-9_?$:@%\\\-.\u00b7-\U0010ffff]+")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A structural token: a brace/paren (``kind`` is the character) or a ``word``."""
+
+    kind: str
+    text: str
+    start: int
+    depth: int  # braces and parentheses open before this token
+
+
+def _skip_string(text: str, i: int) -> int:
+    """Index just past the string literal starting at ``i`` (any of the four quote forms)."""
+    quote = text[i]
+    long = text.startswith(quote * 3, i)
+    delimiter = quote * 3 if long else quote
+    j = i + len(delimiter)
+    while j < len(text):
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if text.startswith(delimiter, j):
+            return j + len(delimiter)
+        if not long and c in "\r\n":
+            return j  # unterminated short string: let the real parser report it
+        j += 1
+    return len(text)
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """Braces, parentheses and words of ``text``, outside comments, strings and IRIs."""
+    i, n, depth = 0, len(text), 0
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif c in "\"'":
+            i = _skip_string(text, i)
+        elif c == "<":
+            m = _IRIREF.match(text, i)
+            i = m.end() if m else i + 1  # not an IRI: the less-than operator
+        elif c in "{(":
+            yield Token(c, c, i, depth)
+            depth += 1
+            i += 1
+        elif c in "})":
+            depth = max(depth - 1, 0)
+            yield Token(c, c, i, depth)
+            i += 1
+        else:
+            m = _WORD.match(text, i)
+            if m:
+                yield Token("word", m.group(), i, depth)
+                i = m.end()
+            else:
+                i += 1
+
+
+def query_form(text: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``, or ``UPDATE`` for any SPARQL Update.
+
+    Read from the first keyword after the prologue (``BASE``/``PREFIX``), so that a refusal of
+    updates does not depend on an engine's error message.
+    """
+    skip_next = False
+    for token in tokens(text):
+        if token.kind != "word" or token.depth:
+            continue
+        if skip_next:
+            skip_next = False
+            continue
+        word = token.text.upper()
+        if word == "PREFIX":
+            skip_next = True  # the prefix name; its IRI is skipped by the tokenizer
+            continue
+        if word == "BASE":
+            continue
+        if word in QUERY_FORMS:
+            return word
+        if word in UPDATE_KEYWORDS:
+            return "UPDATE"
+        break
+    return "UNKNOWN"
+
+
+_OX_POSITION = re.compile(r"error at (\d+):(\d+):\s*")
+
+
+def check_syntax(text: str, where: str = "<query>", *, file: bool = False) -> None:
+    """Raise if ``text`` is not a SPARQL 1.1 query (by pyoxigraph's parser).
+
+    ``Store.query`` on an empty store parses and plans the query; results are lazy and are never
+    pulled, so nothing is evaluated (not even a SERVICE call). SPARQL Update is refused here too.
+    """
+    if query_form(text) == "UPDATE":
+        raise InputError(f"{where}: SPARQL Update is not allowed; queries are read-only")
+    try:
+        ox.Store().query(text)
+    except SyntaxError as error:
+        message = error.msg or str(error)
+        m = _OX_POSITION.search(message)
+        line = int(m.group(1)) if m else None
+        column = int(m.group(2)) if m else None
+        message = _OX_POSITION.sub("", message) or "syntax error"
+        # an undeclared prefix is the likeliest cause, whatever token the parser expected
+        message = undeclared_prefixes(text) or message
+        if file:
+            raise QueryFileError(where, line, column, message) from None
+        location = f"{line}:{column}: " if line is not None else ""
+        raise QuerySyntaxError(f"{where}:{location}{' '.join(message.split())}") from None
+
+
+_PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:")
+
+
+def undeclared_prefixes(text: str) -> str | None:
+    """What to say when a query uses a prefix it does not declare (rather than the parser's list
+    of expected characters): which prefixes, and the PREFIX lines for those the project knows."""
+    words = [t.text for t in tokens(text) if t.kind == "word"]
+    declared = {
+        words[i + 1][:-1].lower()
+        for i, word in enumerate(words[:-1])
+        if word.lower() == "prefix" and words[i + 1].endswith(":")
+    }
+    used = []
+    for i, word in enumerate(words):
+        if word.startswith(("?", "$", "@")) or (i and words[i - 1].lower() == "prefix"):
+            continue
+        m = _PREFIXED.match(word)
+        if m is not None and (m.group(1) or "").lower() not in declared:
+            name = m.group(1) or ""
+            if name not in used:
+                used.append(name)
+    if not used:
+        return None
+    lines = [f"PREFIX {name}: <{PREFIXES[name]}>" for name in used if name in PREFIXES]
+    said = ", ".join(f"{name}:" for name in used)
+    hint = f"; add {'; '.join(lines)}" if lines else ""
+    return f"prefix {said} not declared{hint}"
+
+
+
+__all__ = [
+    "QUERY_FORMS", "UPDATE_KEYWORDS", "QueryFileError", "QuerySyntaxError", "Token", "check_syntax",
+    "query_form", "tokens", "undeclared_prefixes",
+]

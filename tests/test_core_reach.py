@@ -69,10 +69,10 @@ def test_reporting_on_some_nodes_gives_their_findings_of_a_whole_run(shipped_dat
     data.remove((statement, None, CF.Statement))
     whole = validator.validate_graph(data)
     assert not whole.conforms
-    broken = sorted({f.focus for f in whole.findings})
+    broken = sorted({f.focus for f in whole.results})
     assert str(figure) in broken
     for chosen in ({str(figure)}, set(broken), {broken[0], str(statement)}):
         part = validator.validate_graph(data, only=chosen)
-        assert part.findings == tuple(f for f in whole.findings if f.focus in chosen)
-    assert validator.validate_graph(data, only=[]).findings == ()
+        assert part.results == tuple(f for f in whole.results if f.focus in chosen)
+    assert validator.validate_graph(data, only=[]).results == ()
     assert (URIRef(str(figure)), CF.value, Literal("many")) in data  # data left as it was

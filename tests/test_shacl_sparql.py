@@ -1,4 +1,4 @@
-"""Batched SHACL-SPARQL constraints (cyberflag.checks.shacl.sparql) against pySHACL's own evaluation.
+"""Batched SHACL-SPARQL constraints (cyberflag.checks.shacl) against pySHACL's own evaluation.
 
 The batched path must be invisible: every report here is compared, finding for finding, with a run
 of pySHACL alone over the unmodified shapes (one query per focus node, as before). Both engines are
@@ -76,7 +76,7 @@ def pyshacl_report(
         merged.bind(prefix, namespace, override=True)
     merged += data
     merged += ontology
-    with validator._prepared_queries():  # parses each query text once: saves time, nothing else
+    with validator.prepared_queries():  # parses each query text once: saves time, nothing else
         conforms, report, _ = pyshacl_validate(
             merged,
             shacl_graph=shapes,
@@ -88,7 +88,7 @@ def pyshacl_report(
             focus_nodes=[URIRef(n) for n in focus] if focus is not None else None,
         )
     assert isinstance(report, Graph)
-    return ShaclReport(conforms=bool(conforms), findings=validator._findings(report, shapes))
+    return ShaclReport(conforms=bool(conforms), results=validator.findings_of(report, shapes))
 
 
 @pytest.fixture
@@ -127,8 +127,8 @@ def layered(world: Graph, path: Path) -> Graph:
 
 def differences(expected: ShaclReport, actual: ShaclReport) -> str:
     lines = [f"conforms {expected.conforms} -> {actual.conforms}"]
-    lines += [f"  only pySHACL: {f}" for f in expected.findings if f not in actual.findings]
-    lines += [f"  only batched: {f}" for f in actual.findings if f not in expected.findings]
+    lines += [f"  only pySHACL: {f}" for f in expected.results if f not in actual.results]
+    lines += [f"  only batched: {f}" for f in actual.results if f not in expected.results]
     return "\n".join(lines)
 
 
@@ -263,7 +263,7 @@ ex:n a ex:Sub2 ; oa:hasSource ex:a .
 """, format="turtle")
     shapes = custom_shapes("plain", QUERIES["plain"][0])
     expected = pyshacl_report(graph, ontology_graph, shapes)
-    assert "http://example.org/n" in {f.focus for f in expected.findings}
+    assert "http://example.org/n" in {f.focus for f in expected.results}
     assert_same(expected, validate_graph(graph, ontology=ontology_graph, shapes=shapes))
 
 
@@ -311,7 +311,7 @@ ex:I a sh:NodeShape ; sh:severity sh:Info ; sh:message "i {{?value}}" ;
     actual = validate_graph(world, ontology=ontology_graph, shapes=shapes)
     assert_same(expected, actual)
     assert actual.conforms
-    assert {f.severity for f in actual.findings} == {"Warning", "Info"}
+    assert {f.severity for f in actual.results} == {"Warning", "Info"}
 
 
 # --- the examples and the shipped data ------------------------------------------------------------
@@ -356,7 +356,7 @@ def test_focus_restricted_runs_report_as_pyshacl_does(
     graph = layered(world, path)
     focus = example_nodes(path)
     expected = pyshacl_report(graph, ontology_graph, shapes_graph, focus=focus)
-    assert expected.findings, "the example's own nodes should fail"
+    assert expected.results, "the example's own nodes should fail"
     actual = validate_graph(graph, ontology=ontology_graph, shapes=shapes_graph, focus=focus)
     assert_same(expected, actual)
     # and nodes elsewhere: nothing of the example is reported
@@ -507,7 +507,7 @@ def test_broken_corpus_focus_run(
     shapes_graph: Graph, engines_used: dict[str, str],
 ) -> None:
     """A few nodes (as incremental validation asks for): rdflib, no store to load."""
-    focus = sorted({f.focus for f in broken_corpus_expected.findings})[:6] + sorted(
+    focus = sorted({f.focus for f in broken_corpus_expected.results})[:6] + sorted(
         str(s) for s in broken_corpus.subjects(RDF.type, CF.Statement)
     )[:20]
     assert_same(
@@ -555,7 +555,7 @@ def test_datatype_changes_send_only_datatype_queries_to_rdflib(
     (j,) = (c for c in sparql.batchable(shapes) if c.shape.endswith("/j"))
     assert j.joins_literals
     expected = pyshacl_report(graph, ontology_graph, shapes)
-    assert {f.shape for f in expected.findings} == {"http://example.org/d", "http://example.org/p"}
+    assert {f.shape for f in expected.results} == {"http://example.org/d", "http://example.org/p"}
     assert_same(expected, validate_graph(graph, ontology=ontology_graph, shapes=shapes))
     assert engines_used == {
         "http://example.org/d-c": "rdflib", "http://example.org/j-c": "rdflib",

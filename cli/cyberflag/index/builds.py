@@ -156,7 +156,9 @@ def sources(data_dir: Path, ontology: Path | None) -> list[Source]:
     return found
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """A file's SHA-256, read in blocks: the one fingerprint of a file's content, used by the
+    query index and the validation cache alike."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -223,7 +225,9 @@ class Opened:
             self._reader = None
 
 
-def _resolve_mode(mode: str | None) -> str:
+def resolve_mode(mode: str | None) -> str:
+    """``mode``, else :data:`MODE_ENV`, else ``auto``: how the index (and the validation cache)
+    decide between memory and disk."""
     mode = (mode or os.environ.get(MODE_ENV) or "auto").lower()
     if mode not in MODES:
         raise InputError(f"{MODE_ENV} must be one of {', '.join(MODES)}, not {mode!r}")
@@ -256,7 +260,7 @@ def open_store(
     found = sources(data_dir, onto)
     if not any(s.key.startswith("data/") for s in found):
         raise InputError(f"no Turtle files (*.ttl) under {display_path(data_dir)}")
-    chosen = _resolve_mode(mode)
+    chosen = resolve_mode(mode)
     small = sum(s.size for s in found) < IN_MEMORY_MAX_BYTES
     if chosen == "memory" or (chosen == "auto" and small and not rebuild):
         memory = ox.Store()
@@ -387,7 +391,7 @@ class Index:
             if entry is not None and entry[0] == source.size and entry[1] == source.mtime_ns:
                 hashes[source.key] = entry[2]
                 continue
-            hashes[source.key] = _sha256(source.path)
+            hashes[source.key] = file_sha256(source.path)
             if entry is None or entry[2] != hashes[source.key]:
                 changed.append(source.key)
         present = {s.key for s in found}
@@ -443,9 +447,9 @@ class Index:
             del store
             _test_pause()
             if hashes is None:
-                hashes = {s.key: _sha256(s.path) for s in found}
+                hashes = {s.key: file_sha256(s.path) for s in found}
             elif len(hashes) < len(found):
-                hashes = {**{s.key: _sha256(s.path) for s in found}, **hashes}
+                hashes = {**{s.key: file_sha256(s.path) for s in found}, **hashes}
             os.rename(tmp, self.folder / build_id)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -514,5 +518,6 @@ def _test_pause() -> None:
 
 __all__ = [
     "FORMAT", "IN_MEMORY_MAX_BYTES", "MODES", "MODE_ENV", "STORE_ENV", "Index", "Opened",
-    "Source", "cache_root", "data_error", "index_dir", "open_store", "sources",
+    "Source", "cache_root", "data_error", "file_sha256", "index_dir", "open_store", "resolve_mode",
+    "sources",
 ]

@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-from cyberflag.checks.shacl import sparql, validator
+from cyberflag.checks.shacl import batching, sparql, validator
 from cyberflag.checks.shacl.validator import ShaclReport, validate_graph
 from cyberflag.rdf.namespaces import CF
 
@@ -55,7 +55,7 @@ SPARQL_SHAPES = frozenset(
 def assert_engine(used: dict[str, str], engine: str, shapes: Graph) -> None:
     """Every constraint ran on ``engine``, except that one comparing literals may go to rdflib
     when Oxigraph's copy merged literals rdflib keeps apart (the designed fallback)."""
-    joins = {str(c.constraint) for c in sparql.batchable(shapes) if c.joins_literals}
+    joins = {str(c.constraint) for c in batching.batchable(shapes) if c.joins_literals}
     assert used
     for constraint, ran in used.items():
         assert ran == engine or (ran == "rdflib" and constraint in joins), constraint
@@ -103,7 +103,7 @@ def engines_used(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     used: dict[str, str] = {}
     original = sparql.evaluate
 
-    def spy(*args: object, **kwargs: object) -> sparql.Outcome:
+    def spy(*args: object, **kwargs: object) -> sparql.BatchOutcome:
         outcome = original(*args, **kwargs)  # type: ignore[arg-type]
         used.update({str(k): v for k, v in outcome.engines.items()})
         return outcome
@@ -140,12 +140,12 @@ def assert_same(expected: ShaclReport, actual: ShaclReport) -> None:
 
 
 def test_all_shipped_constraints_are_batched(shapes_graph: Graph) -> None:
-    batched = sparql.batchable(shapes_graph)
+    batched = batching.batchable(shapes_graph)
     assert {str(c.shape) for c in batched} == SPARQL_SHAPES
     assert {str(c.constraint) for c in batched} == {
         str(c) for c in shapes_graph.objects(None, SH.sparql)
     }
-    stripped = sparql.without(shapes_graph, batched)
+    stripped = batching.without(shapes_graph, batched)
     assert not list(stripped.objects(None, SH.sparql))
     # the original is untouched
     assert len(list(shapes_graph.objects(None, SH.sparql))) == len(SPARQL_SHAPES)
@@ -246,7 +246,7 @@ def test_only_safe_queries_are_batched_and_all_agree(
 ) -> None:
     query, batched = QUERIES[name]
     shapes = custom_shapes(name, query)
-    assert bool(sparql.batchable(shapes)) == batched
+    assert bool(batching.batchable(shapes)) == batched
     expected = pyshacl_report(world, ontology_graph, shapes)
     assert_same(expected, validate_graph(world, ontology=ontology_graph, shapes=shapes))
 
@@ -268,9 +268,9 @@ ex:n a ex:Sub2 ; oa:hasSource ex:a .
 
 
 def test_datatype_queries_are_marked() -> None:
-    (c,) = sparql.batchable(custom_shapes("d", QUERIES["datatype"][0]))
+    (c,) = batching.batchable(custom_shapes("d", QUERIES["datatype"][0]))
     assert c.datatype_sensitive
-    (c,) = sparql.batchable(custom_shapes("p", QUERIES["plain"][0]))
+    (c,) = batching.batchable(custom_shapes("p", QUERIES["plain"][0]))
     assert not c.datatype_sensitive
 
 
@@ -290,7 +290,7 @@ def test_datatype_queries_are_marked() -> None:
 )
 def test_shapes_pyshacl_treats_specially_are_left_to_it(extra: str) -> None:
     shapes = custom_shapes("s", QUERIES["plain"][0], extra.format(name="s"))
-    assert sparql.batchable(shapes) == []
+    assert batching.batchable(shapes) == []
 
 
 @pytest.mark.parametrize("engine", ENGINES, indirect=True)
@@ -306,7 +306,7 @@ ex:I a sh:NodeShape ; sh:severity sh:Info ; sh:message "i {{?value}}" ;
     sh:sparql [ sh:select "SELECT $this ?value WHERE {{ ?value {HAS_SELECTOR} $this }}" ] .
 """
     shapes = Graph().parse(data=text, format="turtle")
-    assert len(sparql.batchable(shapes)) == 2
+    assert len(batching.batchable(shapes)) == 2
     expected = pyshacl_report(world, ontology_graph, shapes)
     actual = validate_graph(world, ontology=ontology_graph, shapes=shapes)
     assert_same(expected, actual)
@@ -552,7 +552,7 @@ def test_datatype_changes_send_only_datatype_queries_to_rdflib(
     shapes = custom_shapes("d", QUERIES["datatype"][0])
     shapes += custom_shapes("j", QUERIES["literal-join"][0])
     shapes += custom_shapes("p", QUERIES["plain"][0])
-    (j,) = (c for c in sparql.batchable(shapes) if c.shape.endswith("/j"))
+    (j,) = (c for c in batching.batchable(shapes) if c.shape.endswith("/j"))
     assert j.joins_literals
     expected = pyshacl_report(graph, ontology_graph, shapes)
     assert {f.shape for f in expected.results} == {"http://example.org/d", "http://example.org/p"}

@@ -79,7 +79,30 @@ def context(cache: Cache, focus: set[str]) -> Graph:
 
 
 def uncovered(shapes: Graph) -> str | None:
-    """Why the bounds above may miss what ``shapes`` read (``None``: they cover it)."""
+    """Why :data:`DEPTH` and :data:`INBOUND_TYPES` may miss what ``shapes`` read (``None``: they
+    cover it), from the shapes themselves: the core shapes' reach
+    (:func:`cyberflag.checks.shacl.validator.core_reach`) and each batched SPARQL constraint's
+    (:func:`cyberflag.checks.shacl.algebra.reach`). A constraint that cannot be batched may read
+    anything, and is not covered either."""
+    from cyberflag.checks.shacl import algebra, batching, validator
+
+    batched = batching.batchable(shapes)
+    core = validator.core_reach(batching.without(shapes, batched))
+    if core is None:
+        return "the shapes hold a constraint whose reach has no bound"
+    if core > DEPTH:
+        return f"the shapes read {core} links from a node, more than the {DEPTH} allowed for"
+    for constraint in batched:
+        name = str(constraint.shape).rsplit("#", 1)[-1].rsplit("/", 1)[-1]  # its local name
+        found = algebra.reach(constraint.query)
+        if found is None:
+            return f"{name} reads the data without a bound the incremental check can follow"
+        furthest, inbound = found
+        if furthest > DEPTH:
+            return f"{name} reads {furthest} links from a node, more than the {DEPTH} allowed for"
+        classes = {str(node) for kind, node in constraint.targets if kind == "targetClass"}
+        if inbound and (not classes or not classes <= set(INBOUND_TYPES)):
+            return f"{name} reads the triples pointing at nodes other than reports and spans"
     return None
 
 

@@ -13,13 +13,12 @@ layer compares nodes in groups (figures for one measure, area and category; stat
 same words; one person's roles in one organisation): a group with any re-checked member is
 recomputed whole, with all its members. The last run's findings for every other node are kept.
 
-**When it runs in full.** No cache yet, ``--full``, a changed ontology or shapes file, shapes that
-read further than the incremental check allows for (:func:`closure.uncovered`), blank nodes in the
-data, a changed ``cf:ExplainedConflict``, or a change reaching more than :data:`FULL_FRACTION` of
-the graph's nodes (editing ``entities.ttl`` usually does). Small data (under
-:data:`cyberflag.index.builds.IN_MEMORY_MAX_BYTES`, as the shipped data) is always checked in
-full, and no cache is written: a full run is quick there (``CYBERFLAG_STORE_MODE=disk`` forces the
-cache, as for the query index).
+**When it runs in full.** No cache yet, ``--full``, a changed ontology or shapes file, blank nodes
+in the data, a changed ``cf:ExplainedConflict``, or a change reaching more than
+:data:`FULL_FRACTION` of the graph's nodes (editing ``entities.ttl`` usually does). Small data
+(under :data:`cyberflag.index.builds.IN_MEMORY_MAX_BYTES`, as the shipped data) is always checked
+in full, and no cache is written: a full run is quick there (``CYBERFLAG_STORE_MODE=disk`` forces
+the cache, as for the query index).
 
 ``tests/test_incremental.py`` checks that the result equals a full run's after edits of every
 kind, each layer's errors included.
@@ -136,8 +135,6 @@ def _run(job: Job, full: bool) -> Outcome:
         reason = "the data has blank nodes"
     if not reason and not cache.meta("ontology_parses"):
         reason = "the ontology or the shapes do not parse"
-    if not reason:
-        reason = closure.uncovered(graphs.parse_turtle(job.where.shapes)) or ""
     if reason:
         return _full(job, reason)
     return _incremental(job)

@@ -344,7 +344,7 @@ def validate_graph(
     """
     from pyshacl import validate  # deliberately local: see the module docstring
 
-    from cyberflag.checks.shacl import sparql
+    from cyberflag.checks.shacl import batching, sparql
 
     ontology_graph = ontology if ontology is not None else load_ontology()
     shapes_graph = shapes if shapes is not None else load_shapes()
@@ -358,10 +358,10 @@ def validate_graph(
             data.add(triple)
         # The batched constraints first: Oxigraph's copy of the graph is gone before pySHACL runs.
         batched = sparql.evaluate(
-            data, sparql.batchable(shapes_graph),
+            data, batching.batchable(shapes_graph),
             sorted(reported) if reported is not None else focus_nodes,
         )
-        core_shapes = sparql.without(shapes_graph, batched.handled)
+        core_shapes = batching.without(shapes_graph, batched.handled)
         checked = data
         reach = core_reach(core_shapes) if reported is not None else None
         if reported is not None and reach is not None:

@@ -53,10 +53,7 @@ if str(ROOT / "cli") not in sys.path:  # a checkout without an install
 from rdflib import Graph, Literal, URIRef  # noqa: E402
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD  # noqa: E402
 
-from cyberflag.rdf import (
-    resources,
-    turtle,
-)
+from cyberflag.rdf import resources, turtle  # noqa: E402
 from cyberflag.rdf.namespaces import CF, CFD, OA, ORG, QB, SCHEMA  # noqa: E402
 
 TRIPLES_PER_ARTICLE = 253

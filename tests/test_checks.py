@@ -319,8 +319,9 @@ def test_same_words_given_to_two_speakers(data: Path) -> None:
 
 
 def vocabulary_findings(data: Path) -> list[Finding]:
-    files = {p.relative_to(data).as_posix(): graphs.parse_turtle(p) for p in
-    graphs.data_files(data)}
+    files = {
+        p.relative_to(data).as_posix(): graphs.parse_turtle(p) for p in graphs.data_files(data)
+    }
     return vocabulary.check(files, graphs.parse_turtle(resources.ontology_path()))
 
 

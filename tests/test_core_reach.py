@@ -8,12 +8,14 @@ is tested, and so is the answer for the shipped shapes.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from cyberflag.checks.shacl import sparql, validator
+from cyberflag.checks.incremental import closure
+from cyberflag.checks.shacl import algebra, batching, validator
 from cyberflag.rdf.namespaces import CF
 
 PREFIXES = """
@@ -53,7 +55,7 @@ def test_reach_of_each_kind_of_shape(text: str, reach: int | None) -> None:
 def test_reach_of_the_shipped_shapes() -> None:
     shipped = validator.load_shapes()
     assert validator.core_reach(shipped) is None  # the SPARQL constraints may read anything
-    core = sparql.without(shipped, sparql.batchable(shipped))
+    core = batching.without(shipped, batching.batchable(shipped))
     assert validator.core_reach(core) == 1  # sh:class and nested shapes on values
 
 
@@ -69,10 +71,75 @@ def test_reporting_on_some_nodes_gives_their_findings_of_a_whole_run(shipped_dat
     data.remove((statement, None, CF.Statement))
     whole = validator.validate_graph(data)
     assert not whole.conforms
-    broken = sorted({f.focus for f in whole.findings})
+    broken = sorted({f.focus for f in whole.results})
     assert str(figure) in broken
     for chosen in ({str(figure)}, set(broken), {broken[0], str(statement)}):
         part = validator.validate_graph(data, only=chosen)
-        assert part.findings == tuple(f for f in whole.findings if f.focus in chosen)
-    assert validator.validate_graph(data, only=[]).findings == ()
+        assert part.results == tuple(f for f in whole.results if f.focus in chosen)
+    assert validator.validate_graph(data, only=[]).results == ()
     assert (URIRef(str(figure)), CF.value, Literal("many")) in data  # data left as it was
+
+
+# --- the incremental check's bounds, against the shapes ---------------------------------------
+
+SPARQL_SHAPE = """
+ex:S a sh:NodeShape ; sh:targetClass {target} ; sh:sparql ex:C .
+ex:C sh:message "m" ; sh:select \"\"\"SELECT $this WHERE {{ {pattern} }}\"\"\" .
+"""
+
+
+def sparql_shape(pattern: str, target: str = "ex:A") -> Graph:
+    return shapes(SPARQL_SHAPE.format(pattern=pattern, target=target))
+
+
+def chain(links: int) -> str:
+    """A pattern reading ``links`` links forwards from $this: $this ex:p ?v1 . ?v1 ex:p ?v2 ..."""
+    ends = ["$this", *(f"?v{i}" for i in range(1, links + 1))]
+    return " ".join(f"{a} <http://example.org/p> {b} ." for a, b in itertools.pairwise(ends))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reach"),
+    [
+        (chain(1), (0, False)),
+        (chain(3), (2, False)),
+        ("$this <http://example.org/p>/<http://example.org/q> ?v .", (1, False)),
+        ("?v ^<http://example.org/p> $this . ?v <http://example.org/q> ?w .", (1, False)),
+        ("?x <http://example.org/p> $this .", (0, True)),
+        ("?x <http://example.org/p> $this . ?x <http://example.org/q> ?y .", None),
+        ("$this <http://example.org/p>* ?v .", None),
+    ],
+)
+def test_reach_of_a_sparql_constraint(pattern: str, reach: tuple[int, bool] | None) -> None:
+    assert algebra.reach(f"SELECT $this WHERE {{ {pattern} }}") == reach
+
+
+def test_shapes_within_the_incremental_bounds_are_covered() -> None:
+    assert closure.uncovered(sparql_shape(chain(closure.DEPTH + 1))) is None
+    inbound = "?x <http://example.org/p> $this ."
+    assert closure.uncovered(sparql_shape(inbound, target=f"<{closure.SPAN}>")) is None
+
+
+def test_shapes_reading_one_link_further_are_not_covered() -> None:
+    reason = closure.uncovered(sparql_shape(chain(closure.DEPTH + 2)))
+    assert reason == f"S reads {closure.DEPTH + 1} links from a node, more than the 3 allowed for"
+    reason = closure.uncovered(sparql_shape("?x <http://example.org/p> $this ."))
+    assert reason == "S reads the triples pointing at nodes other than reports and spans"
+
+
+def test_the_shipped_shapes_against_the_incremental_bounds() -> None:
+    """Every shipped shape reads within DEPTH links and INBOUND_TYPES, except one: the backing of
+    an external fact reads the reified statements pointing at a node (``?fact rdf:subject
+    $this``), which the cache's neighbourhood of a node does not hold."""
+    shipped = validator.load_shapes()
+    reached = {
+        str(c.shape).rsplit("#", 1)[-1]: algebra.reach(c.query)
+        for c in batching.batchable(shipped)
+    }
+    assert max(r[0] for r in reached.values() if r is not None) == closure.DEPTH
+    assert [name for name, r in reached.items() if r is None] == ["ExternalFactBackingShape"]
+    assert closure.uncovered(shipped) == (
+        "ExternalFactBackingShape reads the data without a bound the incremental check can follow"
+    )
+    shipped.remove((CF.ExternalFactBackingShape, None, None))
+    assert closure.uncovered(shipped) is None

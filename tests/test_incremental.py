@@ -1,4 +1,4 @@
-"""Incremental validation (cli/cyberflag/driver.py): after a change, the report equals a full
+"""Incremental validation (cyberflag.checks.incremental): after a change, the report equals a full
 run's, whichever layer the change breaks and whichever file it is in.
 
 Each test starts from a small synthetic corpus whose cache was written by one full run (copied,
@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cyberflag.checks import runner
+from cyberflag.checks import full as full_check
+from cyberflag.checks.findings import CheckRun
 from cyberflag.checks.incremental import driver
 from cyberflag.cli import cli
 from cyberflag.index import opening
@@ -66,9 +67,9 @@ def corpus(
     return target, store
 
 
-def same_as_full(data: Path, store: Path) -> tuple[driver.Outcome, runner.CheckRun]:
+def same_as_full(data: Path, store: Path) -> tuple[driver.Outcome, CheckRun]:
     outcome = driver.run(data, store=store)
-    full = runner.full_run(data).result
+    full = full_check.full_run(data).result
     assert outcome.result.layers == full.layers
     assert outcome.result.files == full.files
     only_incremental = sorted(set(outcome.result.findings) - set(full.findings))
@@ -78,7 +79,7 @@ def same_as_full(data: Path, store: Path) -> tuple[driver.Outcome, runner.CheckR
     return outcome, full
 
 
-def broken_layers(run: runner.CheckRun) -> set[str]:
+def broken_layers(run: CheckRun) -> set[str]:
     return {f.layer for f in run.findings if f.severity in ("error", "warning")}
 
 
@@ -256,7 +257,7 @@ def test_a_full_run_in_chunks_over_two_workers_is_a_whole_graph_run(
     data, store = corpus
     for edit in (misquote, wrong_figure, same_words, span_of_a_role_removed, undeclared_term):
         edit(data)
-    full = runner.full_run(data).result
+    full = full_check.full_run(data).result
     assert broken_layers(full) == {"anchoring", "arithmetic", "consistency", "shapes",
                                    "vocabulary"}
     chunked = driver.run(data, store=store, full=True, jobs=2, chunk=60)
@@ -352,7 +353,7 @@ def test_validate_jobs_option(corpus: tuple[Path, Path], monkeypatch: pytest.Mon
     assert one.exit_code == two.exit_code == 1
     assert one.stdout == two.stdout
     assert json.loads(one.stdout)["findings"] == [
-        f.to_json() for f in runner.full_run(data).result.findings
+        f.to_json() for f in full_check.full_run(data).result.findings
     ]
     bad = runner.invoke(cli, [*args, "--jobs", "0"])
     assert bad.exit_code == 2

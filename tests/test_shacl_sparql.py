@@ -1,4 +1,4 @@
-"""Batched SHACL-SPARQL constraints (cyberflag.checks.shacl.sparql) against pySHACL's own evaluation.
+"""Batched SHACL-SPARQL constraints (cyberflag.checks.shacl) against pySHACL's own evaluation.
 
 The batched path must be invisible: every report here is compared, finding for finding, with a run
 of pySHACL alone over the unmodified shapes (one query per focus node, as before). Both engines are
@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-from cyberflag.checks.shacl import sparql, validator
+from cyberflag.checks.shacl import batching, sparql, validator
 from cyberflag.checks.shacl.validator import ShaclReport, validate_graph
 from cyberflag.rdf.namespaces import CF
 
@@ -55,7 +55,7 @@ SPARQL_SHAPES = frozenset(
 def assert_engine(used: dict[str, str], engine: str, shapes: Graph) -> None:
     """Every constraint ran on ``engine``, except that one comparing literals may go to rdflib
     when Oxigraph's copy merged literals rdflib keeps apart (the designed fallback)."""
-    joins = {str(c.constraint) for c in sparql.batchable(shapes) if c.joins_literals}
+    joins = {str(c.constraint) for c in batching.batchable(shapes) if c.joins_literals}
     assert used
     for constraint, ran in used.items():
         assert ran == engine or (ran == "rdflib" and constraint in joins), constraint
@@ -76,7 +76,7 @@ def pyshacl_report(
         merged.bind(prefix, namespace, override=True)
     merged += data
     merged += ontology
-    with validator._prepared_queries():  # parses each query text once: saves time, nothing else
+    with validator.prepared_queries():  # parses each query text once: saves time, nothing else
         conforms, report, _ = pyshacl_validate(
             merged,
             shacl_graph=shapes,
@@ -88,7 +88,7 @@ def pyshacl_report(
             focus_nodes=[URIRef(n) for n in focus] if focus is not None else None,
         )
     assert isinstance(report, Graph)
-    return ShaclReport(conforms=bool(conforms), findings=validator._findings(report, shapes))
+    return ShaclReport(conforms=bool(conforms), results=validator.findings_of(report, shapes))
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def engines_used(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     used: dict[str, str] = {}
     original = sparql.evaluate
 
-    def spy(*args: object, **kwargs: object) -> sparql.Outcome:
+    def spy(*args: object, **kwargs: object) -> sparql.BatchOutcome:
         outcome = original(*args, **kwargs)  # type: ignore[arg-type]
         used.update({str(k): v for k, v in outcome.engines.items()})
         return outcome
@@ -127,8 +127,8 @@ def layered(world: Graph, path: Path) -> Graph:
 
 def differences(expected: ShaclReport, actual: ShaclReport) -> str:
     lines = [f"conforms {expected.conforms} -> {actual.conforms}"]
-    lines += [f"  only pySHACL: {f}" for f in expected.findings if f not in actual.findings]
-    lines += [f"  only batched: {f}" for f in actual.findings if f not in expected.findings]
+    lines += [f"  only pySHACL: {f}" for f in expected.results if f not in actual.results]
+    lines += [f"  only batched: {f}" for f in actual.results if f not in expected.results]
     return "\n".join(lines)
 
 
@@ -140,12 +140,12 @@ def assert_same(expected: ShaclReport, actual: ShaclReport) -> None:
 
 
 def test_all_shipped_constraints_are_batched(shapes_graph: Graph) -> None:
-    batched = sparql.batchable(shapes_graph)
+    batched = batching.batchable(shapes_graph)
     assert {str(c.shape) for c in batched} == SPARQL_SHAPES
     assert {str(c.constraint) for c in batched} == {
         str(c) for c in shapes_graph.objects(None, SH.sparql)
     }
-    stripped = sparql.without(shapes_graph, batched)
+    stripped = batching.without(shapes_graph, batched)
     assert not list(stripped.objects(None, SH.sparql))
     # the original is untouched
     assert len(list(shapes_graph.objects(None, SH.sparql))) == len(SPARQL_SHAPES)
@@ -246,7 +246,7 @@ def test_only_safe_queries_are_batched_and_all_agree(
 ) -> None:
     query, batched = QUERIES[name]
     shapes = custom_shapes(name, query)
-    assert bool(sparql.batchable(shapes)) == batched
+    assert bool(batching.batchable(shapes)) == batched
     expected = pyshacl_report(world, ontology_graph, shapes)
     assert_same(expected, validate_graph(world, ontology=ontology_graph, shapes=shapes))
 
@@ -263,14 +263,14 @@ ex:n a ex:Sub2 ; oa:hasSource ex:a .
 """, format="turtle")
     shapes = custom_shapes("plain", QUERIES["plain"][0])
     expected = pyshacl_report(graph, ontology_graph, shapes)
-    assert "http://example.org/n" in {f.focus for f in expected.findings}
+    assert "http://example.org/n" in {f.focus for f in expected.results}
     assert_same(expected, validate_graph(graph, ontology=ontology_graph, shapes=shapes))
 
 
 def test_datatype_queries_are_marked() -> None:
-    (c,) = sparql.batchable(custom_shapes("d", QUERIES["datatype"][0]))
+    (c,) = batching.batchable(custom_shapes("d", QUERIES["datatype"][0]))
     assert c.datatype_sensitive
-    (c,) = sparql.batchable(custom_shapes("p", QUERIES["plain"][0]))
+    (c,) = batching.batchable(custom_shapes("p", QUERIES["plain"][0]))
     assert not c.datatype_sensitive
 
 
@@ -290,7 +290,7 @@ def test_datatype_queries_are_marked() -> None:
 )
 def test_shapes_pyshacl_treats_specially_are_left_to_it(extra: str) -> None:
     shapes = custom_shapes("s", QUERIES["plain"][0], extra.format(name="s"))
-    assert sparql.batchable(shapes) == []
+    assert batching.batchable(shapes) == []
 
 
 @pytest.mark.parametrize("engine", ENGINES, indirect=True)
@@ -306,12 +306,12 @@ ex:I a sh:NodeShape ; sh:severity sh:Info ; sh:message "i {{?value}}" ;
     sh:sparql [ sh:select "SELECT $this ?value WHERE {{ ?value {HAS_SELECTOR} $this }}" ] .
 """
     shapes = Graph().parse(data=text, format="turtle")
-    assert len(sparql.batchable(shapes)) == 2
+    assert len(batching.batchable(shapes)) == 2
     expected = pyshacl_report(world, ontology_graph, shapes)
     actual = validate_graph(world, ontology=ontology_graph, shapes=shapes)
     assert_same(expected, actual)
     assert actual.conforms
-    assert {f.severity for f in actual.findings} == {"Warning", "Info"}
+    assert {f.severity for f in actual.results} == {"Warning", "Info"}
 
 
 # --- the examples and the shipped data ------------------------------------------------------------
@@ -356,7 +356,7 @@ def test_focus_restricted_runs_report_as_pyshacl_does(
     graph = layered(world, path)
     focus = example_nodes(path)
     expected = pyshacl_report(graph, ontology_graph, shapes_graph, focus=focus)
-    assert expected.findings, "the example's own nodes should fail"
+    assert expected.results, "the example's own nodes should fail"
     actual = validate_graph(graph, ontology=ontology_graph, shapes=shapes_graph, focus=focus)
     assert_same(expected, actual)
     # and nodes elsewhere: nothing of the example is reported
@@ -507,7 +507,7 @@ def test_broken_corpus_focus_run(
     shapes_graph: Graph, engines_used: dict[str, str],
 ) -> None:
     """A few nodes (as incremental validation asks for): rdflib, no store to load."""
-    focus = sorted({f.focus for f in broken_corpus_expected.findings})[:6] + sorted(
+    focus = sorted({f.focus for f in broken_corpus_expected.results})[:6] + sorted(
         str(s) for s in broken_corpus.subjects(RDF.type, CF.Statement)
     )[:20]
     assert_same(
@@ -552,10 +552,10 @@ def test_datatype_changes_send_only_datatype_queries_to_rdflib(
     shapes = custom_shapes("d", QUERIES["datatype"][0])
     shapes += custom_shapes("j", QUERIES["literal-join"][0])
     shapes += custom_shapes("p", QUERIES["plain"][0])
-    (j,) = (c for c in sparql.batchable(shapes) if c.shape.endswith("/j"))
+    (j,) = (c for c in batching.batchable(shapes) if c.shape.endswith("/j"))
     assert j.joins_literals
     expected = pyshacl_report(graph, ontology_graph, shapes)
-    assert {f.shape for f in expected.findings} == {"http://example.org/d", "http://example.org/p"}
+    assert {f.shape for f in expected.results} == {"http://example.org/d", "http://example.org/p"}
     assert_same(expected, validate_graph(graph, ontology=ontology_graph, shapes=shapes))
     assert engines_used == {
         "http://example.org/d-c": "rdflib", "http://example.org/j-c": "rdflib",

@@ -30,7 +30,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
-from cyberflag.checks.shacl.validator import Finding, ShaclReport, validate_graph
+from cyberflag.checks.shacl.validator import ShaclReport, ShaclResult, validate_graph
 from cyberflag.rdf.namespaces import CF
 
 EXAMPLES = Path(__file__).resolve().parent / "shapes"
@@ -122,7 +122,7 @@ def reachable(shapes: Graph, start: set[URIRef]) -> set[URIRef]:
     return seen
 
 
-def short(findings: tuple[Finding, ...]) -> str:
+def short(findings: tuple[ShaclResult, ...]) -> str:
     return "\n".join(
         f"  {f.shape.rsplit('#', 1)[-1]}: {f.focus} {f.value} {f.message}" for f in findings
     )
@@ -240,8 +240,8 @@ def test_valid_example_conforms(
     path: Path, world: Graph, ontology_graph: Graph, shapes_graph: Graph
 ) -> None:
     report = validate_graph(layered(world, path), ontology=ontology_graph, shapes=shapes_graph)
-    assert report.conforms, f"{path.name} should conform:\n{short(report.findings)}"
-    assert report.findings == ()
+    assert report.conforms, f"{path.name} should conform:\n{short(report.results)}"
+    assert report.results == ()
 
 
 @pytest.mark.parametrize("path", INVALID_FILES, ids=lambda p: p.stem)
@@ -255,12 +255,12 @@ def test_invalid_example_fires_its_shape(
     report = validate_graph(layered(world, path), ontology=ontology_graph, shapes=shapes_graph)
     assert not report.conforms, f"{path.name} should not conform"
     assert expected in report.shapes, (
-        f"{path.name}: {expected} did not fire:\n{short(report.findings)}"
+        f"{path.name}: {expected} did not fire:\n{short(report.results)}"
     )
     assert report.shapes == {expected} | also, (
-        f"{path.name} breaks more than its rule:\n{short(report.findings)}"
+        f"{path.name} breaks more than its rule:\n{short(report.results)}"
     )
-    assert all(f.severity == "Violation" and f.message for f in report.findings)
+    assert all(f.severity == "Violation" and f.message for f in report.results)
 
 
 def test_every_shape_rejects_some_example(shapes_graph: Graph) -> None:
@@ -284,12 +284,12 @@ def broken_report(world: Graph, ontology_graph: Graph, shapes_graph: Graph) -> S
 
 
 def test_findings_are_sorted_and_flat(broken_report: ShaclReport) -> None:
-    findings = broken_report.findings
+    findings = broken_report.results
     assert len(findings) == 3
     key = [(f.focus, f.shape, f.path or "", f.value or "", f.message, f.severity) for f in findings]
     assert key == sorted(key)
     speaker = next(f for f in findings if f.shape.endswith("#StatementShape-speaker"))
-    assert speaker == Finding(
+    assert speaker == ShaclResult(
         focus="https://w3id.org/cyberflag/id/statement/second",
         path=str(CF.speaker),
         message="A statement needs exactly one cf:speaker, a person (schema:Person) or an "
@@ -315,7 +315,7 @@ def test_sparql_findings_name_the_offending_nodes(
 ) -> None:
     """A SPARQL constraint's own (templated) message wins over its node shape's generic one."""
     graph = layered(world, INVALID / "SpanInBodyShape--boilerplate.ttl")
-    (finding,) = validate_graph(graph, ontology=ontology_graph, shapes=shapes_graph).findings
+    (finding,) = validate_graph(graph, ontology=ontology_graph, shapes=shapes_graph).results
     assert finding.message.startswith("Span https://w3id.org/cyberflag/id/span/")
     assert "lies outside the body span" in finding.message
 

@@ -8,6 +8,7 @@ consistency, vocabulary) and reports them together, in text or JSON. Each layer 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 LAYERS = ("syntax", "shapes", "anchoring", "arithmetic", "consistency", "vocabulary")
 """The verification layers, in the order they run and are reported."""
@@ -45,6 +46,36 @@ class Finding:
         data["detail"] = list(self.detail)
         return data
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Finding:
+        """The finding :meth:`to_json` gave (the incremental cache stores findings so)."""
+        return cls(**{**data, "detail": tuple(data["detail"])})
+
+
+@dataclass
+class CheckRun:
+    """The findings of one run, and which layers ran: what the report prints, however the run
+    was made (in full, or incrementally from a cache)."""
+
+    layers: tuple[str, ...]
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when no layer found an error (warnings and explained conflicts do not count)."""
+        return not any(f.severity == ERROR for f in self.findings)
+
+    def count(self, layer: str, severity: str) -> int:
+        return sum(1 for f in self.findings if f.layer == layer and f.severity == severity)
+
+    def status(self, layer: str) -> str:
+        if layer not in self.layers:
+            return "skipped"
+        if self.count(layer, ERROR):
+            return "failed"
+        return "passed with warnings" if self.count(layer, WARNING) else "passed"
+
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Layer order, then severity order, then focus and message: stable, reviewable output."""
@@ -68,6 +99,7 @@ __all__ = [
     "LAYERS",
     "SEVERITIES",
     "WARNING",
+    "CheckRun",
     "Finding",
     "sort_findings",
 ]

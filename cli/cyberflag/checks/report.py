@@ -12,8 +12,7 @@ import json
 import textwrap
 from collections import Counter
 
-from cyberflag.checks.findings import ERROR, EXPLAINED, INFO, LAYERS, WARNING, Finding
-from cyberflag.checks.runner import CheckRun
+from cyberflag.checks.findings import ERROR, EXPLAINED, INFO, LAYERS, WARNING, CheckRun, Finding
 
 ID_BASE = "https://w3id.org/cyberflag/id/"
 ONTOLOGY_BASE = "https://w3id.org/cyberflag/ontology#"

@@ -5,8 +5,8 @@ Two engines hold the same named graphs (one per data file, plus the ontology, na
 
 * :class:`OxigraphEngine`, the default: pyoxigraph, over the Turtle files read into memory when
   they are small, else over the persistent on-disk index of :mod:`cyberflag.index.builds` (built
-  on first use, reused while the files are unchanged). It does not import rdflib at all, because rdflib's
-  import alone costs more than loading the data and running any saved query on Oxigraph
+  on first use, reused while the files are unchanged). It does not import rdflib at all, because
+  rdflib's import alone costs more than loading the data and running any saved query on Oxigraph
   (``tests/test_engines.py`` checks that the query path stays free of it).
 * :class:`RdflibEngine`: rdflib's SPARQL over the Dataset :func:`cyberflag.rdf.graphs.load` builds;
   slower, kept as a second, independent implementation that the tests compare against.

@@ -1,17 +1,18 @@
 """Checking nodes on the graph around them: in chunks, and in worker processes.
 
-Why: a full validation of a million triples in one rdflib graph needs over 4 GB and runs on one
-core for minutes, most of it in pySHACL. But no check reads far: the checks of a node read the
-triples within :data:`cyberflag.checks.incremental.driver.DEPTH` hops of it (and, for reports and spans, the
-triples pointing at it), and the consistency layer compares nodes only within their groups (see
-:mod:`cyberflag.checks.incremental.driver`, whose cache holds every triple by file). So the nodes can be checked
-a chunk at a time, each chunk on a graph holding just what its checks read, which bounds the
-memory by the chunk and lets the chunks run side by side, one worker process per core.
+Why: a full validation of a million triples in one rdflib graph needs over 4 GB and runs on one core
+for minutes, most of it in pySHACL. But no check reads far: the checks of a node read the triples
+within :data:`cyberflag.checks.incremental.closure.DEPTH` hops of it (and, for reports and spans,
+the triples pointing at it: :func:`cyberflag.checks.incremental.closure.context`), and the
+consistency layer compares nodes only within their groups (see
+:mod:`cyberflag.checks.incremental.driver`, whose cache holds every triple by file). So the nodes
+can be checked a chunk at a time, each chunk on a graph holding just what its checks read, which
+bounds the memory by the chunk and lets the chunks run side by side, one worker process per core.
 
 A chunk's findings are those of its nodes (the graph around them is also checked, as a whole, but
 what is found about nodes outside the chunk is dropped: their surroundings are not all there); a
-consistency chunk holds whole groups. ``tests/test_incremental.py`` checks that a run in many
-chunks over two workers gives exactly the findings of one whole-graph run.
+consistency chunk holds whole groups. ``tests/test_incremental.py`` checks that a run in many chunks
+over two workers gives exactly the findings of one whole-graph run.
 
 Workers: ``--jobs N`` on ``cyberflag validate``, or :data:`JOBS_ENV`; by default one per core.
 They are started with ``spawn`` (a fresh interpreter each): forking a process that holds an open
@@ -30,25 +31,16 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from cyberflag.checks import runner
 from cyberflag.checks.findings import Finding
-from cyberflag.checks.incremental.driver import (
-    DEPTH,
-    INBOUND_TYPES,
-    Cache,
-    _finding,
-    _finding_json,
-    _group_graph,
-    _row,
-    _sha,
-    _with_file_cached,
-    consistency_keys,
-    read_source,
-)
+from cyberflag.checks.incremental import closure
+from cyberflag.checks.incremental.assemble import with_file_cached
+from cyberflag.checks.incremental.cache import Cache, row
+from cyberflag.checks.incremental.changes import read_source, source_name
+from cyberflag.checks.layers import consistency, shapes
 from cyberflag.errors import InputError
-from cyberflag.index.builds import Source
+from cyberflag.index.sources import Source
 from cyberflag.rdf import graphs
-from cyberflag.rdf.namespaces import OA
+from cyberflag.rdf.files import sha256_file
 
 JOBS_ENV = "CYBERFLAG_JOBS"
 """How many worker processes a full validation uses (default: one per core)."""
@@ -151,25 +143,19 @@ def group_chunks(
 
 
 def node_findings(
-    cache: Cache, nodes: Iterable[str], data_dir: Path, ontology: Graph, shapes: Graph
+    cache: Cache, nodes: Iterable[str], data_dir: Path, ontology: Graph, shapes_graph: Graph
 ) -> tuple[list[Finding], dict[str, list[str]]]:
     """The shapes, anchoring and arithmetic findings of ``nodes``, checked on the graph holding
     everything their checks read, with the data file of each; and their consistency groups."""
     from cyberflag.checks.layers import anchoring, arithmetic
 
     focus = set(nodes)
-    context = cache.graph(cache.closure(focus, DEPTH), cache.typed(focus, INBOUND_TYPES))
-    # Editorial rule 1 (quotations.py) judges a span by the report that targets it: its statement's
-    # kind and its other segments, two hops from the report. Spans reach their reports only
-    # backwards, so those reports' neighbourhoods are added.
-    reports = {str(s) for s, _, o in context.triples((None, OA.hasTarget, None)) if str(o) in focus}
-    if reports:
-        context += cache.graph(cache.closure(reports, 2), ())
-    found = runner.shapes_layer(context, ontology, shapes, only=focus)
-    found += anchoring.check(context, data_dir)
-    found += arithmetic.check(context)
-    mine = [_with_file_cached(cache, f) for f in found if f.focus in focus]
-    return mine, consistency_keys(context, (URIRef(n) for n in focus))
+    around = closure.context(cache, focus)
+    found = shapes.check(around, ontology, shapes_graph, only=focus)
+    found += anchoring.check(around, data_dir)
+    found += arithmetic.check(around)
+    mine = [with_file_cached(cache, f) for f in found if f.focus in focus]
+    return mine, consistency.group_keys(around, (URIRef(n) for n in focus))
 
 
 def group_findings(
@@ -181,13 +167,11 @@ def group_findings(
     ontology: Graph,
 ) -> list[Finding]:
     """The consistency findings of whole ``groups`` (``members``: all their nodes)."""
-    from cyberflag.checks.layers import consistency
-
     wanted = set(groups)
-    graph = _group_graph(cache, set(members), explained)
+    graph = closure.group_graph(cache, set(members), explained)
     graph.addN((s, p, o, graph) for s, p, o in ontology)
     return [
-        _with_file_cached(cache, f)
+        with_file_cached(cache, f)
         for f in consistency.check(graph)
         if wanted.intersection(keys.get(f.focus, []))
     ]
@@ -222,11 +206,11 @@ FileRead = tuple[str, dict[str, Any], list[tuple[Any, ...]]]
 
 
 def read_file(source: Source, declared: set[URIRef]) -> FileRead:
-    """One data file as :func:`cyberflag.checks.incremental.driver.read_source` reads it, with its triples as
-    cache rows (what a worker sends back)."""
-    name = source.key.split("/", 1)[1]
-    graph, info = read_source(source, _sha(source.path), declared)
-    rows = [_row(name, s, p, o) for s, p, o in graph] if graph is not None else []
+    """One data file as :func:`cyberflag.checks.incremental.changes.read_source` reads it, with
+    its triples as cache rows (what a worker sends back)."""
+    name = source_name(source)
+    graph, info = read_source(source, sha256_file(source.path), declared)
+    rows = [row(name, s, p, o) for s, p, o in graph] if graph is not None else []
     return name, info, rows
 
 
@@ -258,7 +242,7 @@ def _nodes_task(nodes: list[str]) -> tuple[list[dict[str, Any]], dict[str, list[
         _worker["cache"], nodes, _worker["setting"].data_dir, _worker["ontology"],
         _worker["shapes"],
     )
-    return [_finding_json(f) for f in found], keys
+    return [f.to_json() for f in found], keys
 
 
 def _groups_task(
@@ -267,7 +251,7 @@ def _groups_task(
     found = group_findings(
         _worker["cache"], groups, members, keys, explained, _worker["ontology"]
     )
-    return [_finding_json(f) for f in found]
+    return [f.to_json() for f in found]
 
 
 @dataclass
@@ -316,7 +300,7 @@ class Pool:
             else map(_nodes_task, chunks)
         )
         for found, keys in results:
-            yield [_finding(f) for f in found], keys
+            yield [Finding.from_json(f) for f in found], keys
 
     def groups(
         self,
@@ -335,7 +319,7 @@ class Pool:
         else:
             results = (_groups_task(*task) for task in tasks)
         for found in results:
-            yield [_finding(f) for f in found]
+            yield [Finding.from_json(f) for f in found]
 
 
 __all__ = [

@@ -16,6 +16,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
@@ -40,15 +41,32 @@ class SourceText:
     body_end: int
 
 
+def manifest_path(data_dir: Path) -> Path:
+    """Where the data directory's source manifest is."""
+    return data_dir / "sources" / "manifest.json"
+
+
+def manifest_entries(data_dir: Path) -> list[dict[str, Any]]:
+    """The manifest's entries (``file``, ``sha256``, ``body_start``, ``body_end``), read in one
+    place for this layer and for the incremental check's fingerprint of the sources.
+
+    Raises :class:`OSError` when the manifest cannot be read, and :class:`ValueError`,
+    :class:`KeyError` or :class:`TypeError` when it is not a manifest.
+    """
+    entries = json.loads(manifest_path(data_dir).read_text(encoding="utf-8"))["sources"]
+    if not isinstance(entries, list):
+        raise TypeError(f"the manifest's sources are a {type(entries).__name__}, not a list")
+    return entries
+
+
 def load_sources(data_dir: Path) -> tuple[dict[str, SourceText], list[Finding]]:
     """Read the manifest and the source files; hash mismatches and missing files are findings."""
     sources_dir = data_dir / "sources"
-    manifest_path = sources_dir / "manifest.json"
-    where = str(manifest_path)
-    if not manifest_path.is_file():
+    where = str(manifest_path(data_dir))
+    if not manifest_path(data_dir).is_file():
         return {}, [Finding(LAYER, ERROR, where, "source manifest is missing")]
     try:
-        entries = json.loads(manifest_path.read_text(encoding="utf-8"))["sources"]
+        entries = manifest_entries(data_dir)
     except (ValueError, KeyError, TypeError) as error:
         return {}, [Finding(LAYER, ERROR, where, f"source manifest is not readable: {error}")]
     sources: dict[str, SourceText] = {}
@@ -273,6 +291,8 @@ __all__ = [
     "closest",
     "furniture_only",
     "load_sources",
+    "manifest_entries",
+    "manifest_path",
     "occurrences",
     "summary",
 ]

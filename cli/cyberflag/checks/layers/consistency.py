@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from cyberflag.checks.findings import EXPLAINED, WARNING, Finding
+from cyberflag.checks.findings import EXPLAINED, INFO, WARNING, Finding
 from cyberflag.rdf.namespaces import CF, OA, ORG, QB, SCHEMA
 
 LAYER = "consistency"
@@ -121,7 +121,7 @@ def observation_conflicts(graph: Graph) -> list[Finding]:
     return findings
 
 
-def _normal(text: str) -> str:
+def normal(text: str) -> str:
     """Text compared across outlets: curly and straight quotes alike, case and spacing ignored."""
     text = unicodedata.normalize("NFKC", text).translate(
         str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
@@ -134,7 +134,7 @@ def statement_conflicts(graph: Graph) -> list[Finding]:
     findings = []
     by_text: dict[str, list[URIRef]] = defaultdict(list)
     for node in graph.subjects(RDF.type, CF.Statement):
-        by_text[_normal(str(graph.value(node, SCHEMA.text)))].append(node)
+        by_text[normal(str(graph.value(node, SCHEMA.text)))].append(node)
         dates = set()
         for report in graph.objects(node, CF.hasReport):
             article = graph.value(graph.value(report, OA.hasTarget), OA.hasSource)
@@ -198,14 +198,59 @@ def role_conflicts(graph: Graph) -> list[Finding]:
 
 
 def check(graph: Graph) -> list[Finding]:
-    """Every conflict in ``graph``, explained or not."""
+    """Every conflict in ``graph``, explained or not (no line when there is none: the
+    incremental check compares groups a few at a time, and adds :func:`summary` once)."""
     return observation_conflicts(graph) + statement_conflicts(graph) + role_conflicts(graph)
 
 
+def summary() -> Finding:
+    """The layer's line when nothing conflicts."""
+    return Finding(LAYER, INFO, "data", "no conflicting figures, quotes or roles")
+
+
+def group_keys(graph: Graph, nodes: Iterable[URIRef] | None = None) -> dict[str, list[str]]:
+    """The groups each node is compared within, as the checks above form them (all typed nodes
+    of ``graph``, or those among ``nodes``).
+
+    A figure is compared with the figures of its measure, area, category and victim group; a
+    statement with those of the same (normalised) words, and on its own for its dates; a
+    membership with the person's other memberships in the same organisation. The incremental
+    check recomputes a group whole when any member changes.
+    """
+    wanted = set(nodes) if nodes is not None else None
+    keys: dict[str, list[str]] = {}
+
+    def chosen(kind: URIRef) -> list[URIRef]:
+        return [
+            node for node in graph.subjects(RDF.type, kind)
+            if isinstance(node, URIRef) and (wanted is None or node in wanted)
+        ]
+
+    for node in chosen(QB.Observation):
+        values = (
+            graph.value(node, p)
+            for p in (CF.measure, CF.refArea, CF.offenceCategory, CF.victimGroup)
+        )
+        keys.setdefault(str(node), []).append(
+            "obs\x1f" + "\x1f".join("" if v is None else str(v) for v in values)
+        )
+    for node in chosen(CF.Statement):
+        text = normal(str(graph.value(node, SCHEMA.text)))
+        keys.setdefault(str(node), []).extend([f"text\x1f{text}", f"dates\x1f{node}"])
+    for node in chosen(ORG.Membership):
+        member, org = graph.value(node, ORG.member), graph.value(node, ORG.organization)
+        keys.setdefault(str(node), []).append(f"role\x1f{member}\x1f{org}")
+    return keys
+
+
 __all__ = [
+    "LAYER",
     "check",
     "explanations",
+    "group_keys",
+    "normal",
     "observation_conflicts",
     "role_conflicts",
     "statement_conflicts",
+    "summary",
 ]

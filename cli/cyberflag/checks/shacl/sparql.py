@@ -3,30 +3,12 @@
 pySHACL runs an ``sh:sparql`` constraint once per focus node, with ``$this`` pre-bound. SHACL
 defines pre-binding (spec 5.3.1) so that the query can equally be run once with ``$this`` as an
 ordinary variable and its rows grouped by ``$this``; on a 100,000-triple corpus that turns about
-29,000 query runs into nine. :mod:`cyberflag.checks.shacl.validator` runs the constraints this module can batch,
-hands pySHACL the shapes without them, and merges the findings; the report is the same as
-pySHACL's alone (the tests compare the two on every example and on a generated corpus with faults
-of every kind).
+29,000 query runs into nine. :mod:`cyberflag.checks.shacl.validator` runs the constraints that
+can be batched, hands pySHACL the shapes without them, and merges the findings; the report is the
+same as pySHACL's alone (the tests compare the two on every example and on a generated corpus
+with faults of every kind).
 
-What is batched, conservatively (anything else is left to pySHACL, which runs it as before):
-
-* Node shapes only (no ``sh:path``), with ``sh:targetClass``/``targetNode``/``targetSubjectsOf``/
-  ``targetObjectsOf`` and no other kind of target, typed only ``sh:NodeShape``, not deactivated,
-  with at most one ``sh:severity``, and never the object of a triple in the shapes graph (so never
-  used through ``sh:node``, ``sh:or``, ``sh:qualifiedValueShape``, ... where pySHACL would also run
-  the constraint on other nodes).
-* Constraints with exactly one ``sh:select``, no ``sh:prefixes``, no ``sh:deactivated``, string
-  messages, none of the text pySHACL itself rejects or rewrites (``MINUS``, ``VALUES``,
-  ``SERVICE``, nested ``SELECT``, ``$PATH``, ``$shapesGraph``, ``$currentShape``), which parse
-  without the data graph's prefixes (pySHACL adds ``rdf:``, ``rdfs:``, ``owl:``; so do we).
-* Whose algebra is a plain ``SELECT`` (no ``DISTINCT``, ``ORDER BY``, ``LIMIT``, ``GROUP BY``, no
-  ``?failure`` or ``?path`` column) over BGPs (with ``/``, ``|`` and ``^`` paths only), joins,
-  ``OPTIONAL``, ``UNION``, ``FILTER`` and ``BIND``, where ``$this`` is projected and bound in every
-  solution of the top-level pattern (so in every ``UNION`` branch), and every expression only reads
-  variables of its own group (or, inside ``EXISTS``, of the solution it tests). Under those
-  conditions evaluating with ``$this`` free and keeping the rows whose ``$this`` is a focus node is
-  the same as pre-binding, and rdflib's evaluation (which pushes bindings into nested groups, unlike
-  standard SPARQL) agrees with a standard engine's.
+Which constraints are batched is decided in :mod:`cyberflag.checks.shacl.batching`.
 
 Two engines, chosen per run (``ENGINE``): Oxigraph, loaded from the graph, evaluates each query
 once over everything and keeps the focus nodes' rows (about 40 times faster than rdflib on the
@@ -53,80 +35,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from cyberflag.checks.shacl.batching import Constraint
+
 if TYPE_CHECKING:
     from rdflib import Graph, Literal
     from rdflib.term import Node
 
-__all__ = ["Constraint", "Result", "batchable", "evaluate", "without"]
+__all__ = ["ENGINE", "BatchOutcome", "Result", "evaluate", "focus_nodes"]
 
 ENGINE = "auto"
 """``"auto"``, ``"oxigraph"`` or ``"rdflib"``: which engine :func:`evaluate` uses. Tests set it."""
 
-# From pySHACL's SPARQLQueryHelper: text it rejects (ValidationFailure) or rewrites. A query
-# matching any of them is left to pySHACL, so that pySHACL still raises the same errors.
-_PYSHACL_REFUSES = tuple(
-    re.compile(pattern, flags)
-    for pattern, flags in (
-        (r"^(?:[^#]*|M)(?!#)#?[^\?\$\#]M?INUS[\s\{]", re.M | re.I),
-        (r"^(?!\s*#).*?(?<![\w\-\:])VALUES\b(?:\s*(?:\(|[\?\$]\w+|\{|\w|\s))", re.M | re.I),
-        (r"^(?:[^#]*|S)(?!#)#?[^\?\$\#]S?ERVICE[\s\<]", re.M | re.I),
-        (r"SELECT[\s\(\)\$\?\a-z]*\{[^\}]*SELECT\s+", re.M | re.I),
-        (r"[^\w]+AS[\s]+[\$\?](this|shapesGraph|currentShape)\b", re.M | re.I),
-        (r"([\s{}()])[\$\?](PATH|shapesGraph|currentShape)", re.M),
-    )
-)
-_BINDS_THIS = re.compile(r"([\s{}()])[\$\?]this", flags=re.M)
-
-# pySHACL prefixes every constraint query with these (SPARQLQueryHelper.prefixes).
-_DEFAULT_PREFIXES = (
-    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("owl", "http://www.w3.org/2002/07/owl#"),
-)
-
-# Predicates a node shape may keep once its sh:sparql is gone and still check nothing, so that its
-# targets can go too (pySHACL would otherwise compute its focus nodes for no constraint).
-_INERT = frozenset(
-    "http://www.w3.org/ns/shacl#" + name
-    for name in (
-        "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "message", "severity",
-        "name", "description", "order", "group",
-    )
-) | {
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2000/01/rdf-schema#comment",
-}
-
-_PATTERNS = frozenset({"BGP", "Join", "LeftJoin", "Union", "Filter", "Extend"})
-_DATATYPE_SENSITIVE = frozenset({"Builtin_DATATYPE", "Builtin_sameTerm"})
 _AUTO_OXIGRAPH_RATIO = 40
 """``"auto"`` loads Oxigraph when the focus nodes to check number at least a 40th of the triples:
 rdflib spends about 0.4 ms a focus node and constraint, loading about 10 µs a triple."""
-
-
-@dataclass(frozen=True)
-class Constraint:
-    """One batchable ``sh:sparql`` constraint of one node shape."""
-
-    shape: Node
-    constraint: Node
-    query: str
-    """The ``sh:select`` text with pySHACL's default prefixes in front, as pySHACL runs it."""
-    projection: tuple[str, ...]
-    """The projected variables, in order (pySHACL substitutes message variables in this order)."""
-    messages: tuple[Literal, ...]
-    """The constraint's ``sh:message`` values."""
-    shape_messages: tuple[Literal, ...]
-    """The node shape's ``sh:message`` values."""
-    severity: Node
-    targets: tuple[tuple[str, Node], ...]
-    """``(kind, node)`` for each target declaration: kind is targetClass, targetNode, ..."""
-    datatype_sensitive: bool
-    """Whether the query uses ``DATATYPE`` or ``sameTerm`` (see the module docstring)."""
-    joins_literals: bool
-    """Whether two triple patterns (or a pattern and an ``EXISTS``, or a ``BIND``) may meet on a
-    literal: a variable in the object position of both, or a literal constant in a pattern."""
 
 
 @dataclass(frozen=True)
@@ -142,334 +64,13 @@ class Result:
 
 
 @dataclass
-class Outcome:
+class BatchOutcome:
     """What :func:`evaluate` did: the results, and the constraints it handled (the others, if
     any, must still go to pySHACL), and the engine per constraint (for benchmarks)."""
 
     results: list[Result] = field(default_factory=list)
     handled: list[Constraint] = field(default_factory=list)
     engines: dict[Node, str] = field(default_factory=dict)
-
-
-# --- which constraints ----------------------------------------------------------------------------
-
-
-def batchable(shapes: Graph) -> list[Constraint]:
-    """The constraints in ``shapes`` that this module can evaluate exactly as pySHACL would."""
-    from rdflib import Literal
-    from rdflib.namespace import SH
-
-    referenced = set(shapes.objects())
-    found = []
-    for shape, constraint in sorted(shapes.subject_objects(SH.sparql)):
-        if shape in referenced or not _plain_node_shape(shapes, shape):
-            continue
-        targets = tuple(
-            sorted(
-                (kind, node)
-                for kind in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
-                for node in shapes.objects(shape, SH[kind])
-            )
-        )
-        severities = list(shapes.objects(shape, SH.severity))
-        selects = list(shapes.objects(constraint, SH.select))
-        messages = tuple(sorted(shapes.objects(constraint, SH.message)))
-        shape_messages = tuple(sorted(shapes.objects(shape, SH.message)))
-        if (
-            not targets
-            or len(severities) > 1
-            or len(selects) != 1
-            or (constraint, SH.prefixes, None) in shapes
-            or (constraint, SH.deactivated, None) in shapes
-            or not all(
-                isinstance(m, Literal) and isinstance(m.value, str)
-                for m in (*selects, *messages, *shape_messages)
-            )
-        ):
-            continue
-        text = str(selects[0])
-        if not _BINDS_THIS.search(text) or any(r.search(text) for r in _PYSHACL_REFUSES):
-            continue
-        query = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _DEFAULT_PREFIXES) + "\n" + text
-        analysed = _analyse(query)
-        if analysed is None:
-            continue
-        projection, datatype_sensitive, joins_literals = analysed
-        found.append(
-            Constraint(
-                shape=shape,
-                constraint=constraint,
-                query=query,
-                projection=projection,
-                messages=messages,
-                shape_messages=shape_messages,
-                severity=severities[0] if severities else SH.Violation,
-                targets=targets,
-                datatype_sensitive=datatype_sensitive,
-                joins_literals=joins_literals,
-            )
-        )
-    return found
-
-
-def _plain_node_shape(shapes: Graph, shape: Node) -> bool:
-    from rdflib.namespace import RDF, SH
-
-    types = set(shapes.objects(shape, RDF.type))
-    return (
-        types <= {SH.NodeShape}
-        and (shape, SH.path, None) not in shapes
-        and (shape, SH.target, None) not in shapes
-        and (shape, SH.deactivated, None) not in shapes
-    )
-
-
-def _analyse(query: str) -> tuple[tuple[str, ...], bool, bool] | None:
-    """The projection, datatype sensitivity and literal joins of ``query``, or None if it is not
-    batchable."""
-    import pyoxigraph
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.term import Variable
-
-    try:
-        pyoxigraph.Store().query(query)  # parses standalone: no prefix from the data graph
-        algebra = translateQuery(parseQuery(query)).algebra
-    except Exception:  # whatever fails here, pySHACL reports as before
-        return None
-    if algebra.name != "SelectQuery" or algebra.get("datasetClause") is not None:
-        return None
-    project = algebra.p
-    if project.name != "Project" or not isinstance(project.get("PV"), list):
-        return None
-    projection = tuple(str(v) for v in project.PV)
-    if "this" not in projection or {"failure", "path"} & set(projection):
-        return None
-    this = Variable("this")
-    checker = _Checker()
-    if not checker.pattern(project.p, frozenset()) or this not in _bound(project.p):
-        return None
-    # Variables bound as a subject in every solution never hold a literal in a final solution,
-    # whatever they meet on the way (a literal there would fail the join with the subject).
-    checker.nonliteral = _subject_bound(project.p)
-    return projection, checker.datatype_sensitive, checker.joins(project.p, frozenset())
-
-
-class _Checker:
-    """Walks rdflib's algebra; false when something is outside the batchable subset."""
-
-    def __init__(self) -> None:
-        self.datatype_sensitive = False
-        self.nonliteral: frozenset[Any] = frozenset()
-
-    def pattern(self, node: Any, outer: frozenset[Any]) -> bool:
-        """``outer``: variables a nested ``EXISTS`` sees from the solution it tests."""
-        from rdflib.plugins.sparql.parserutils import CompValue
-
-        if not isinstance(node, CompValue) or node.name not in _PATTERNS:
-            return False
-        if node.name == "BGP":
-            return all(self.triple(t) for t in node.triples)
-        if node.name in ("Join", "Union"):
-            return self.pattern(node.p1, outer) and self.pattern(node.p2, outer)
-        if node.name == "LeftJoin":
-            scope = _scope(node.p1) | _scope(node.p2) | outer
-            return (
-                self.pattern(node.p1, outer)
-                and self.pattern(node.p2, outer)
-                and self.expression(node.expr, scope)
-            )
-        # Filter and Extend read the solutions of their own pattern
-        return self.pattern(node.p, outer) and self.expression(node.expr, _scope(node.p) | outer)
-
-    def joins(self, node: Any, outer: frozenset[Any]) -> bool:
-        """Whether two parts of ``node`` may be joined on a literal (see ``joins_literals``);
-        ``outer``: object variables of the solution an ``EXISTS`` tests."""
-        from rdflib import Literal, URIRef
-        from rdflib.plugins.sparql.parserutils import CompValue
-        from rdflib.term import Variable
-
-        if node.name == "BGP":
-            objects = [t[2] for t in node.triples]
-            objects += [t[0] for t in node.triples if not isinstance(t[1], (URIRef, Variable))]
-            variables = [o for o in objects if isinstance(o, Variable) and o not in self.nonliteral]
-            return (
-                any(isinstance(o, Literal) for o in objects)
-                or len(variables) != len(set(variables))
-                or bool(outer & set(variables))
-            )
-        if node.name in ("Join", "LeftJoin"):
-            if self.joins(node.p1, outer) or self.joins(node.p2, outer):
-                return True
-            if _objects(node.p1) & _objects(node.p2) - self.nonliteral:
-                return True
-        elif node.name == "Union":
-            return self.joins(node.p1, outer) or self.joins(node.p2, outer)
-        else:  # Filter, Extend
-            if self.joins(node.p, outer):
-                return True
-        # EXISTS in the expressions: joined with the solution they test
-        seen = (outer | _objects(node)) - self.nonliteral
-        found = False
-
-        def visit(expr: Any) -> None:
-            nonlocal found
-            if isinstance(expr, (list, tuple)):
-                for e in expr:
-                    visit(e)
-            elif isinstance(expr, CompValue):
-                if expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
-                    found = found or self.joins(expr.graph, seen)
-                else:
-                    for k, v in expr.items():
-                        if not k.startswith("_"):
-                            visit(v)
-
-        if node.name in ("LeftJoin", "Filter", "Extend"):
-            visit(node.expr)
-        return found
-
-    def triple(self, triple: Any) -> bool:
-        from rdflib import BNode, URIRef
-        from rdflib.paths import AlternativePath, InvPath, SequencePath
-        from rdflib.term import Variable
-
-        def path_ok(p: Any) -> bool:
-            if isinstance(p, URIRef):
-                return True
-            if isinstance(p, (SequencePath, AlternativePath)):
-                return all(path_ok(a) for a in p.args)
-            if isinstance(p, InvPath):
-                return path_ok(p.arg)
-            return False
-
-        s, p, o = triple
-        return (
-            all(isinstance(n, (URIRef, Variable, BNode)) or self.constant(n) for n in (s, o))
-            and (isinstance(p, Variable) or path_ok(p))
-        )
-
-    def constant(self, node: Any) -> bool:
-        """Only string constants: Oxigraph would canonicalise others where rdflib does not."""
-        from rdflib import Literal
-        from rdflib.namespace import XSD
-
-        return (
-            isinstance(node, Literal)
-            and node.language is None
-            and node.datatype in (None, XSD.string)
-        )
-
-    def expression(self, expr: Any, scope: frozenset[Any]) -> bool:
-        from rdflib import URIRef
-        from rdflib.plugins.sparql.parserutils import CompValue
-        from rdflib.term import Variable
-
-        if isinstance(expr, Variable):
-            return expr in scope
-        if isinstance(expr, (list, tuple)):
-            return all(self.expression(e, scope) for e in expr)
-        if isinstance(expr, URIRef) or (isinstance(expr, str) and not hasattr(expr, "n3")):
-            return True  # IRIs, and operator names such as "!=" or "NOT IN"
-        if not isinstance(expr, CompValue):
-            return self.constant(expr)
-        if expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
-            return self.pattern(expr.graph, scope)
-        if expr.name in _DATATYPE_SENSITIVE:
-            self.datatype_sensitive = True
-        if expr.name == "TrueFilter":
-            return True
-        if not expr.name.startswith(("Builtin_", "Function")) and expr.name not in (
-            "RelationalExpression", "ConditionalOrExpression", "ConditionalAndExpression",
-            "AdditiveExpression", "MultiplicativeExpression", "UnaryNot", "UnaryMinus",
-            "UnaryPlus",
-        ):
-            return False
-        return all(self.expression(v, scope) for k, v in expr.items() if not k.startswith("_"))
-
-
-def _scope(node: Any) -> frozenset[Any]:
-    """Variables a pattern may bind (its in-scope variables)."""
-    from rdflib.term import Variable
-
-    if node.name == "BGP":
-        return frozenset(n for t in node.triples for n in t if isinstance(n, Variable))
-    if node.name in ("Join", "Union", "LeftJoin"):
-        return _scope(node.p1) | _scope(node.p2)
-    if node.name == "Extend":
-        return _scope(node.p) | {node.var}
-    return _scope(node.p)  # Filter
-
-
-def _objects(node: Any) -> frozenset[Any]:
-    """Variables that may hold a literal: in object position, or bound by ``BIND``."""
-    from rdflib import URIRef
-    from rdflib.term import Variable
-
-    if node.name == "BGP":  # both ends of a path: ^p turns a subject into an object
-        return frozenset(
-            n
-            for s, p, o in node.triples
-            for n in ((o,) if isinstance(p, (URIRef, Variable)) else (s, o))
-            if isinstance(n, Variable)
-        )
-    if node.name in ("Join", "Union", "LeftJoin"):
-        return _objects(node.p1) | _objects(node.p2)
-    if node.name == "Extend":
-        return _objects(node.p) | {node.var}
-    return _objects(node.p)  # Filter
-
-
-def _subject_bound(node: Any) -> frozenset[Any]:
-    """Variables bound as the subject of a triple pattern in every solution of a pattern."""
-    from rdflib import URIRef
-    from rdflib.term import Variable
-
-    if node.name == "BGP":  # not through a path, which may be inverse
-        return frozenset(
-            s for s, p, _ in node.triples
-            if isinstance(s, Variable) and isinstance(p, (URIRef, Variable))
-        )
-    if node.name == "Join":
-        return _subject_bound(node.p1) | _subject_bound(node.p2)
-    if node.name == "Union":
-        return _subject_bound(node.p1) & _subject_bound(node.p2)
-    if node.name == "LeftJoin":
-        return _subject_bound(node.p1)
-    return _subject_bound(node.p)  # Filter, Extend
-
-
-def _bound(node: Any) -> frozenset[Any]:
-    """Variables bound in every solution of a pattern."""
-    if node.name == "BGP":
-        return _scope(node)
-    if node.name == "Join":
-        return _bound(node.p1) | _bound(node.p2)
-    if node.name == "Union":
-        return _bound(node.p1) & _bound(node.p2)
-    if node.name == "LeftJoin":
-        return _bound(node.p1)
-    return _bound(node.p)  # Filter, Extend (a failed BIND leaves its variable unbound)
-
-
-def without(shapes: Graph, handled: Iterable[Constraint]) -> Graph:
-    """A copy of ``shapes`` without the handled constraints (for pySHACL). A shape left checking
-    nothing loses its targets too, so that pySHACL does not look for its focus nodes."""
-    from rdflib import Graph
-    from rdflib.namespace import SH
-
-    copy = Graph()
-    copy += shapes
-    for c in handled:
-        copy.remove((c.shape, SH.sparql, c.constraint))
-    for shape in {c.shape for c in handled}:
-        if all(str(p) in _INERT for p in copy.predicates(shape)):
-            for kind in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"):
-                copy.remove((shape, SH[kind], None))
-    return copy
-
-
-# --- evaluation -----------------------------------------------------------------------------------
 
 
 def focus_nodes(graph: Graph, constraint: Constraint) -> set[Node]:
@@ -494,7 +95,7 @@ def focus_nodes(graph: Graph, constraint: Constraint) -> set[Node]:
 
 def evaluate(
     graph: Graph, constraints: list[Constraint], focus: Iterable[Node] | None = None
-) -> Outcome:
+) -> BatchOutcome:
     """Run ``constraints`` over ``graph``; ``focus``, if not empty, as pySHACL's ``focus_nodes``
     (only IRIs among the targets are checked; an empty list checks everything, as in pySHACL)."""
     from rdflib import URIRef
@@ -506,7 +107,7 @@ def evaluate(
         if chosen:
             nodes = {n for n in nodes if isinstance(n, URIRef) and n in chosen}
         todo.append((c, nodes))
-    outcome = Outcome()
+    outcome = BatchOutcome()
     engine = ENGINE
     if engine == "auto":
         total = sum(len(n) for _, n in todo)
@@ -576,7 +177,7 @@ class _OxigraphCopy:
 
         iris: dict[Node, Any] = {}
         bnodes: dict[Node, Any] = {}
-        literals: dict[Node, Any] = {}
+        literals: dict[Literal, Any] = {}
 
         def term(node: Node) -> Any:
             if isinstance(node, URIRef):
@@ -589,9 +190,10 @@ class _OxigraphCopy:
                 if t is None:
                     t = bnodes[node] = ox.BlankNode()
                 return t
+            if not isinstance(node, Literal):  # a variable or a quoted graph: not RDF 1.1 data
+                raise TypeError(f"unexpected term in the graph: {node!r}")
             t = literals.get(node)
             if t is None:
-                assert isinstance(node, Literal)
                 if node.language is not None:
                     t = ox.Literal(str(node), language=node.language)
                 elif node.datatype is not None:
@@ -610,7 +212,7 @@ class _OxigraphCopy:
             for lit in literals
             if isinstance(lit, Literal) and lit.datatype not in (None, XSD.string)
         ]
-        canonical: dict[Node, Any] = {}
+        canonical: dict[Literal, Any] = {}
         if typed:
             scratch = ox.Store()
             p = ox.NamedNode("urn:cyberflag:literal")
@@ -624,7 +226,6 @@ class _OxigraphCopy:
         collided: set[Any] = set()
         ok, datatypes_changed = True, False
         for lit, t in literals.items():
-            assert isinstance(lit, Literal)
             t = canonical.get(lit, t)
             key = _literal_key(t)
             if key in back and back[key] != lit:

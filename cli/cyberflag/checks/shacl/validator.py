@@ -25,9 +25,9 @@ Why ``inference="none"``:
 which pySHACL runs without the SHACL Advanced Features.
 
 Speed: pySHACL runs a SPARQL constraint once per focus node. The constraints
-:mod:`cyberflag.checks.shacl.sparql` can batch run there instead, once each, and pySHACL gets the shapes
-without them. For any it leaves to pySHACL, which passes the same query text each time with
-``$this`` in ``initBindings`` and has rdflib parse it anew on every call, :func:`_prepared_queries`
+:mod:`cyberflag.checks.shacl.sparql` can batch run there instead, once each, and pySHACL gets the
+shapes without them. For any it leaves to pySHACL, which passes the same query text each time with
+``$this`` in ``initBindings`` and has rdflib parse it anew on every call, :func:`prepared_queries`
 caches the parsed and translated query per text while a validation runs (rdflib's prepared queries
 are meant to be reused with different bindings).
 """
@@ -44,14 +44,18 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-__all__ = ["Finding", "ShaclReport", "load_ontology", "load_shapes", "validate_graph"]
+__all__ = [
+    "ShaclReport", "ShaclResult", "core_reach", "findings_of", "load_ontology", "load_shapes",
+    "prepared_queries", "validate_graph",
+]
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One SHACL validation result, flattened to strings so callers need no rdflib.
+class ShaclResult:
+    """One SHACL validation result, flattened to strings so callers need no rdflib (the shapes
+    layer turns each into a :class:`cyberflag.checks.findings.Finding`).
 
-    Reports list findings by focus node, then shape, path, value, message and severity (``None``
+    Reports list results by focus node, then shape, path, value, message and severity (``None``
     sorting as ""), which groups everything wrong with one node together for the curator fixing it.
     """
 
@@ -71,15 +75,15 @@ class Finding:
 
 @dataclass(frozen=True)
 class ShaclReport:
-    """The outcome of a validation: whether the graph conforms, and every finding, sorted."""
+    """The outcome of a validation: whether the graph conforms, and every result, sorted."""
 
     conforms: bool
-    findings: tuple[Finding, ...]
+    results: tuple[ShaclResult, ...]
 
     @property
     def shapes(self) -> frozenset[str]:
         """The IRIs of the shapes that fired: handy for tests and summaries."""
-        return frozenset(f.shape for f in self.findings)
+        return frozenset(r.shape for r in self.results)
 
 
 def _parse(path: Path) -> Graph:
@@ -138,16 +142,19 @@ def _severity(severity: Node | None) -> str:
     return str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation"
 
 
-def _findings(report: Graph, shapes: Graph, batched: Iterable[Any] = ()) -> tuple[Finding, ...]:
-    """The report's results and the batched ones (:class:`cyberflag.checks.shacl.sparql.Result`), as
-    one sorted tuple of findings."""
+def findings_of(
+    report: Graph, shapes: Graph, batched: Iterable[Any] = ()
+) -> tuple[ShaclResult, ...]:
+    """pySHACL's report graph and the batched results
+    (:class:`cyberflag.checks.shacl.sparql.Result`), as one sorted tuple (the tests compare
+    pySHACL alone with the batched path through it)."""
     # Only the report's own sh:result values: results nested under sh:detail (pySHACL adds them for
     # sh:node and sh:or failures) explain a top-level result and would otherwise be counted twice.
     findings = set()
     for result in report.objects(predicate=SH.result):
         shape = _one(report, result, SH.sourceShape)
         findings.add(
-            Finding(
+            ShaclResult(
                 focus=_term(_one(report, result, SH.focusNode)) or "",
                 path=_term(_one(report, result, SH.resultPath)),
                 message=_message(
@@ -160,7 +167,7 @@ def _findings(report: Graph, shapes: Graph, batched: Iterable[Any] = ()) -> tupl
         )
     for result in batched:
         findings.add(
-            Finding(
+            ShaclResult(
                 focus=_term(result.focus) or "",
                 path=_term(result.path),
                 message=_message(result.messages, result.shape, shapes),
@@ -179,7 +186,7 @@ def _findings(report: Graph, shapes: Graph, batched: Iterable[Any] = ()) -> tupl
 
 
 @contextmanager
-def _prepared_queries() -> Iterator[None]:
+def prepared_queries() -> Iterator[None]:
     """Within the block, rdflib parses and translates each distinct SPARQL query text only once.
 
     Scoped rather than permanent so that nothing else in the process sees a patched rdflib, and
@@ -305,10 +312,10 @@ def validate_graph(
 ) -> ShaclReport:
     """Validate ``data`` against the cyberflag shapes and return a sorted, hashable report.
 
-    ``ontology`` and ``shapes`` default to the shipped files (through :mod:`cyberflag.rdf.resources`,
-    so a checkout and an installed wheel behave alike); tests pass their own. The ontology is
-    needed, not optional decoration: it supplies the subclass links and the members of the closed
-    concept schemes that the shapes check against.
+    ``ontology`` and ``shapes`` default to the shipped files (through
+    :mod:`cyberflag.rdf.resources`, so a checkout and an installed wheel behave alike); tests
+    pass their own. The ontology is needed, not optional decoration: it supplies the subclass
+    links and the members of the closed concept schemes that the shapes check against.
 
     ``conforms`` is false only when there is a ``sh:Violation``; warnings and infos are reported as
     findings but do not fail the graph, so a shape can be introduced as a warning first.
@@ -319,10 +326,10 @@ def validate_graph(
     one finds; :mod:`cyberflag.checks.incremental.parallel` filters a full run's findings instead.
 
     ``only``: report on these nodes only, with the same findings for them as a run over all of
-    ``data`` (for :mod:`cyberflag.checks.incremental.parallel`, whose ``data`` is the neighbourhood a chunk's checks
-    read). The batched constraints are evaluated for these nodes only, and pySHACL runs on just
-    the triples within :func:`core_reach` of them (with the ontology) rather than on all of
-    ``data``: fewer triples, and fewer neighbours checked for nothing.
+    ``data`` (for :mod:`cyberflag.checks.incremental.parallel`, whose ``data`` is the neighbourhood
+    a chunk's checks read). The batched constraints are evaluated for these nodes only, and pySHACL
+    runs on just the triples within :func:`core_reach` of them (with the ontology) rather than on
+    all of ``data``: fewer triples, and fewer neighbours checked for nothing.
 
     The SPARQL constraints that :mod:`cyberflag.checks.shacl.sparql` can batch run there, once per
     constraint; pySHACL gets the shapes without them and runs everything else. Same report.
@@ -337,7 +344,7 @@ def validate_graph(
     """
     from pyshacl import validate  # deliberately local: see the module docstring
 
-    from cyberflag.checks.shacl import sparql
+    from cyberflag.checks.shacl import batching, sparql
 
     ontology_graph = ontology if ontology is not None else load_ontology()
     shapes_graph = shapes if shapes is not None else load_shapes()
@@ -345,22 +352,22 @@ def validate_graph(
     focus_nodes = [URIRef(node) for node in focus] if focus is not None else None
     reported = {URIRef(node) for node in only} if only is not None else None
     if reported is not None and not reported:
-        return ShaclReport(conforms=True, findings=())
+        return ShaclReport(conforms=True, results=())
     try:
         for triple in added:
             data.add(triple)
         # The batched constraints first: Oxigraph's copy of the graph is gone before pySHACL runs.
         batched = sparql.evaluate(
-            data, sparql.batchable(shapes_graph),
+            data, batching.batchable(shapes_graph),
             sorted(reported) if reported is not None else focus_nodes,
         )
-        core_shapes = sparql.without(shapes_graph, batched.handled)
+        core_shapes = batching.without(shapes_graph, batched.handled)
         checked = data
         reach = core_reach(core_shapes) if reported is not None else None
         if reported is not None and reach is not None:
             checked = _around(data, reported, reach)
             checked += ontology_graph
-        with _prepared_queries():
+        with prepared_queries():
             conforms, report_graph, _text = validate(
                 checked,
                 shacl_graph=core_shapes,
@@ -377,11 +384,11 @@ def validate_graph(
     if not isinstance(report_graph, Graph):  # pySHACL returns a Graph unless asked for text only
         raise TypeError(f"unexpected pySHACL report: {type(report_graph).__name__}")
     # As pySHACL: only results whose shape's severity is not a warning or an info fail the graph.
-    findings = _findings(report_graph, shapes_graph, batched.results)
+    findings = findings_of(report_graph, shapes_graph, batched.results)
     if reported is not None:
         names = {_term(node) for node in reported}
         findings = tuple(f for f in findings if f.focus in names)
         return ShaclReport(conforms=not any(f.severity == "Violation" for f in findings),
-                           findings=findings)
+                           results=findings)
     failing = any(r.severity not in (SH.Warning, SH.Info) for r in batched.results)
-    return ShaclReport(conforms=bool(conforms) and not failing, findings=findings)
+    return ShaclReport(conforms=bool(conforms) and not failing, results=findings)

@@ -1,0 +1,316 @@
+"""rdflib's algebra of a constraint's query, walked: is it inside the subset that may be
+evaluated with ``$this`` free (see :mod:`cyberflag.checks.shacl.batching`), and what does it read?
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["Edge", "analyse", "edges", "reach"]
+
+_PATTERNS = frozenset({"BGP", "Join", "LeftJoin", "Union", "Filter", "Extend"})
+_DATATYPE_SENSITIVE = frozenset({"Builtin_DATATYPE", "Builtin_sameTerm"})
+
+
+def analyse(query: str) -> tuple[tuple[str, ...], bool, bool] | None:
+    """The projection, datatype sensitivity and literal joins of ``query``, or None if it is not
+    batchable."""
+    import pyoxigraph
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.term import Variable
+
+    try:
+        pyoxigraph.Store().query(query)  # parses standalone: no prefix from the data graph
+        algebra = translateQuery(parseQuery(query)).algebra
+    except Exception:  # whatever fails here, pySHACL reports as before
+        return None
+    if algebra.name != "SelectQuery" or algebra.get("datasetClause") is not None:
+        return None
+    project = algebra.p
+    if project.name != "Project" or not isinstance(project.get("PV"), list):
+        return None
+    projection = tuple(str(v) for v in project.PV)
+    if "this" not in projection or {"failure", "path"} & set(projection):
+        return None
+    this = Variable("this")
+    checker = _Checker()
+    if not checker.pattern(project.p, frozenset()) or this not in _bound(project.p):
+        return None
+    # Variables bound as a subject in every solution never hold a literal in a final solution,
+    # whatever they meet on the way (a literal there would fail the join with the subject).
+    checker.nonliteral = _subject_bound(project.p)
+    return projection, checker.datatype_sensitive, checker.joins(project.p, frozenset())
+
+
+class _Checker:
+    """Walks rdflib's algebra; false when something is outside the batchable subset."""
+
+    def __init__(self) -> None:
+        self.datatype_sensitive = False
+        self.nonliteral: frozenset[Any] = frozenset()
+
+    def pattern(self, node: Any, outer: frozenset[Any]) -> bool:
+        """``outer``: variables a nested ``EXISTS`` sees from the solution it tests."""
+        from rdflib.plugins.sparql.parserutils import CompValue
+
+        if not isinstance(node, CompValue) or node.name not in _PATTERNS:
+            return False
+        if node.name == "BGP":
+            return all(self.triple(t) for t in node.triples)
+        if node.name in ("Join", "Union"):
+            return self.pattern(node.p1, outer) and self.pattern(node.p2, outer)
+        if node.name == "LeftJoin":
+            scope = _scope(node.p1) | _scope(node.p2) | outer
+            return (
+                self.pattern(node.p1, outer)
+                and self.pattern(node.p2, outer)
+                and self.expression(node.expr, scope)
+            )
+        # Filter and Extend read the solutions of their own pattern
+        return self.pattern(node.p, outer) and self.expression(node.expr, _scope(node.p) | outer)
+
+    def joins(self, node: Any, outer: frozenset[Any]) -> bool:
+        """Whether two parts of ``node`` may be joined on a literal (see ``joins_literals``);
+        ``outer``: object variables of the solution an ``EXISTS`` tests."""
+        from rdflib import Literal, URIRef
+        from rdflib.plugins.sparql.parserutils import CompValue
+        from rdflib.term import Variable
+
+        if node.name == "BGP":
+            objects = [t[2] for t in node.triples]
+            objects += [t[0] for t in node.triples if not isinstance(t[1], (URIRef, Variable))]
+            variables = [o for o in objects if isinstance(o, Variable) and o not in self.nonliteral]
+            return (
+                any(isinstance(o, Literal) for o in objects)
+                or len(variables) != len(set(variables))
+                or bool(outer & set(variables))
+            )
+        if node.name in ("Join", "LeftJoin"):
+            if self.joins(node.p1, outer) or self.joins(node.p2, outer):
+                return True
+            if _objects(node.p1) & _objects(node.p2) - self.nonliteral:
+                return True
+        elif node.name == "Union":
+            return self.joins(node.p1, outer) or self.joins(node.p2, outer)
+        else:  # Filter, Extend
+            if self.joins(node.p, outer):
+                return True
+        # EXISTS in the expressions: joined with the solution they test
+        seen = (outer | _objects(node)) - self.nonliteral
+        found = False
+
+        def visit(expr: Any) -> None:
+            nonlocal found
+            if isinstance(expr, (list, tuple)):
+                for e in expr:
+                    visit(e)
+            elif isinstance(expr, CompValue):
+                if expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+                    found = found or self.joins(expr.graph, seen)
+                else:
+                    for k, v in expr.items():
+                        if not k.startswith("_"):
+                            visit(v)
+
+        if node.name in ("LeftJoin", "Filter", "Extend"):
+            visit(node.expr)
+        return found
+
+    def triple(self, triple: Any) -> bool:
+        from rdflib import BNode, URIRef
+        from rdflib.paths import AlternativePath, InvPath, SequencePath
+        from rdflib.term import Variable
+
+        def path_ok(p: Any) -> bool:
+            if isinstance(p, URIRef):
+                return True
+            if isinstance(p, (SequencePath, AlternativePath)):
+                return all(path_ok(a) for a in p.args)
+            if isinstance(p, InvPath):
+                return path_ok(p.arg)
+            return False
+
+        s, p, o = triple
+        return (
+            all(isinstance(n, (URIRef, Variable, BNode)) or self.constant(n) for n in (s, o))
+            and (isinstance(p, Variable) or path_ok(p))
+        )
+
+    def constant(self, node: Any) -> bool:
+        """Only string constants: Oxigraph would canonicalise others where rdflib does not."""
+        from rdflib import Literal
+        from rdflib.namespace import XSD
+
+        return (
+            isinstance(node, Literal)
+            and node.language is None
+            and node.datatype in (None, XSD.string)
+        )
+
+    def expression(self, expr: Any, scope: frozenset[Any]) -> bool:
+        from rdflib import URIRef
+        from rdflib.plugins.sparql.parserutils import CompValue
+        from rdflib.term import Variable
+
+        if isinstance(expr, Variable):
+            return expr in scope
+        if isinstance(expr, (list, tuple)):
+            return all(self.expression(e, scope) for e in expr)
+        if isinstance(expr, URIRef) or (isinstance(expr, str) and not hasattr(expr, "n3")):
+            return True  # IRIs, and operator names such as "!=" or "NOT IN"
+        if not isinstance(expr, CompValue):
+            return self.constant(expr)
+        if expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+            return self.pattern(expr.graph, scope)
+        if expr.name in _DATATYPE_SENSITIVE:
+            self.datatype_sensitive = True
+        if expr.name == "TrueFilter":
+            return True
+        if not expr.name.startswith(("Builtin_", "Function")) and expr.name not in (
+            "RelationalExpression", "ConditionalOrExpression", "ConditionalAndExpression",
+            "AdditiveExpression", "MultiplicativeExpression", "UnaryNot", "UnaryMinus",
+            "UnaryPlus",
+        ):
+            return False
+        return all(self.expression(v, scope) for k, v in expr.items() if not k.startswith("_"))
+
+
+def _scope(node: Any) -> frozenset[Any]:
+    """Variables a pattern may bind (its in-scope variables)."""
+    from rdflib.term import Variable
+
+    if node.name == "BGP":
+        return frozenset(n for t in node.triples for n in t if isinstance(n, Variable))
+    if node.name in ("Join", "Union", "LeftJoin"):
+        return _scope(node.p1) | _scope(node.p2)
+    if node.name == "Extend":
+        return _scope(node.p) | {node.var}
+    return _scope(node.p)  # Filter
+
+
+def _objects(node: Any) -> frozenset[Any]:
+    """Variables that may hold a literal: in object position, or bound by ``BIND``."""
+    from rdflib import URIRef
+    from rdflib.term import Variable
+
+    if node.name == "BGP":  # both ends of a path: ^p turns a subject into an object
+        return frozenset(
+            n
+            for s, p, o in node.triples
+            for n in ((o,) if isinstance(p, (URIRef, Variable)) else (s, o))
+            if isinstance(n, Variable)
+        )
+    if node.name in ("Join", "Union", "LeftJoin"):
+        return _objects(node.p1) | _objects(node.p2)
+    if node.name == "Extend":
+        return _objects(node.p) | {node.var}
+    return _objects(node.p)  # Filter
+
+
+def _subject_bound(node: Any) -> frozenset[Any]:
+    """Variables bound as the subject of a triple pattern in every solution of a pattern."""
+    from rdflib import URIRef
+    from rdflib.term import Variable
+
+    if node.name == "BGP":  # not through a path, which may be inverse
+        return frozenset(
+            s for s, p, _ in node.triples
+            if isinstance(s, Variable) and isinstance(p, (URIRef, Variable))
+        )
+    if node.name == "Join":
+        return _subject_bound(node.p1) | _subject_bound(node.p2)
+    if node.name == "Union":
+        return _subject_bound(node.p1) & _subject_bound(node.p2)
+    if node.name == "LeftJoin":
+        return _subject_bound(node.p1)
+    return _subject_bound(node.p)  # Filter, Extend
+
+
+def _bound(node: Any) -> frozenset[Any]:
+    """Variables bound in every solution of a pattern."""
+    if node.name == "BGP":
+        return _scope(node)
+    if node.name == "Join":
+        return _bound(node.p1) | _bound(node.p2)
+    if node.name == "Union":
+        return _bound(node.p1) & _bound(node.p2)
+    if node.name == "LeftJoin":
+        return _bound(node.p1)
+    return _bound(node.p)  # Filter, Extend (a failed BIND leaves its variable unbound)
+
+
+Edge = tuple[Any, Any, Any]
+"""A triple pattern with one IRI or variable predicate: subject, predicate, object."""
+
+
+def edges(query: str) -> list[Edge] | None:
+    """Every triple pattern ``query`` matches, ``EXISTS`` ones included, with ``/``, ``|`` and
+    ``^`` paths spelt out as single links (an intermediate node of a path is a fresh variable);
+    ``None`` when a path may repeat (``*``, ``+``, ``?``), and so reads without bound."""
+    from rdflib.paths import AlternativePath, InvPath, Path, SequencePath
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    found: list[Edge] = []
+    fresh = iter(range(1 << 30))
+
+    def link(s: Any, p: Any, o: Any) -> bool:
+        if isinstance(p, InvPath):
+            return link(o, p.arg, s)
+        if isinstance(p, SequencePath):
+            ends = [s, *(Variable(f"_path{next(fresh)}") for _ in p.args[1:]), o]
+            return all(link(a, step, b) for a, step, b in zip(ends, p.args, ends[1:], strict=False))
+        if isinstance(p, AlternativePath):
+            return all(link(s, option, o) for option in p.args)
+        if isinstance(p, Path):  # MulPath, NegatedPath: any number of links, or any predicate
+            return False
+        found.append((s, p, o))
+        return True
+
+    def walk(node: Any) -> bool:
+        if isinstance(node, CompValue):
+            if node.name == "BGP":
+                return all(link(*t) for t in node.triples)
+            if node.name == "TriplesBlock":  # untranslated (inside EXISTS): flat s, p, o, s, ...
+                flat = list(node.triples[0]) if node.triples else []
+                return all(link(*flat[i:i + 3]) for i in range(0, len(flat), 3))
+            return all(walk(v) for k, v in node.items() if not k.startswith("_"))
+        if isinstance(node, (list, tuple)):
+            return all(walk(v) for v in node)
+        return True
+
+    return found if walk(translateQuery(parseQuery(query)).algebra) else None
+
+
+def reach(query: str) -> tuple[int, bool] | None:
+    """How far from ``$this`` the query reads: the furthest node, following triples forwards,
+    whose own triples a pattern matches, and whether it matches triples pointing at ``$this``
+    (only those: their subjects' other triples count as unbounded). ``None``: no such bound (a
+    repeating path, a pattern not reached from ``$this``)."""
+    from rdflib.term import Variable
+
+    found = edges(query)
+    if found is None:
+        return None
+    this = Variable("this")
+    hops = {this: 0}
+    frontier = [this]
+    while frontier:
+        reached = []
+        for s, _p, o in found:
+            if s in frontier and o not in hops:
+                hops[o] = hops[s] + 1
+                reached.append(o)
+        frontier = reached
+    furthest, inbound = 0, False
+    for i, (s, _p, o) in enumerate(found):
+        if s in hops:
+            furthest = max(furthest, hops[s])
+        elif o == this and not any(s in (a, b) for j, (a, _, b) in enumerate(found) if j != i):
+            inbound = True
+        else:
+            return None
+    return furthest, inbound

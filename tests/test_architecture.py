@@ -160,3 +160,24 @@ def test_every_subpackage_is_shipped() -> None:
     for init in sorted(PACKAGE.rglob("__init__.py")):
         name = module_name(init)
         assert f'"{name}"' in pyproject, f"{name} is not in pyproject's packages"
+
+
+def test_architecture_md_names_every_room_and_module() -> None:
+    """ARCHITECTURE.md's map must stay true: every room in its table, every module in its row."""
+    text = (PACKAGE.parent.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip().strip("`"): line
+        for line in text.splitlines()
+        if line.startswith("| `")
+    }
+    for init in sorted(PACKAGE.rglob("__init__.py")):
+        name = module_name(init)
+        if name == "cyberflag":
+            continue
+        room_name = name.removeprefix("cyberflag.").replace(".", "/") + "/"
+        assert room_name in rows, f"ARCHITECTURE.md has no row for {room_name}"
+        for module in sorted(init.parent.glob("*.py")):
+            if module.stem != "__init__" or room_name == "cli/":
+                assert f"`{module.stem}`" in rows[room_name], (
+                    f"ARCHITECTURE.md's {room_name} row does not name `{module.stem}`"
+                )

@@ -120,9 +120,9 @@ def print_report(
     run: CheckRun, data: Path | None, fmt: str, width: int | None, command: str = "validate"
 ) -> None:
     """Print a validation run as text (wrapped to the terminal) or JSON."""
-    from cyberflag.checks import report
     from cyberflag.rdf.graphs import display_path
     from cyberflag.rdf.resources import data_dir
+    from cyberflag.text import report
 
     where = display_path(data if data is not None else data_dir())
     if fmt == "json":

@@ -13,17 +13,15 @@ import textwrap
 from collections import Counter
 
 from cyberflag.checks.findings import ERROR, EXPLAINED, INFO, LAYERS, WARNING, CheckRun, Finding
+from cyberflag.text.iri import PROJECT_PREFIXES, ordered, short_iri
 
-ID_BASE = "https://w3id.org/cyberflag/id/"
-ONTOLOGY_BASE = "https://w3id.org/cyberflag/ontology#"
+_PROJECT = ordered(PROJECT_PREFIXES)
 
 
 def short(iri: str) -> str:
-    """A readable name for the project's own IRIs (``cfd:observation/x``, ``cf:value``)."""
-    for base, prefix in ((ID_BASE, "cfd:"), (ONTOLOGY_BASE, "cf:")):
-        if iri.startswith(base):
-            return prefix + iri[len(base) :]
-    return iri
+    """A readable name for the project's own IRIs (``cfd:observation/x``, ``cf:value``); other
+    IRIs stay whole, without brackets."""
+    return short_iri(iri, _PROJECT, brackets=False)
 
 
 def _plural(n: int, word: str) -> str:

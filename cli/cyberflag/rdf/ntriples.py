@@ -1,8 +1,8 @@
 """Deterministic N-Triples and N-Quads: one statement per line, lines sorted.
 
 Sorted lines make two exports of the same data byte-identical and a ``diff`` of two versions
-readable.
-Blank nodes (none in the project's data) are labelled from rdflib's canonicalisation, as in
+readable. Why not pyoxigraph's or rdflib's N-Triples serializers (then sorted): both label blank
+nodes afresh in each process, so the sorted lines would still differ from run to run. Blank nodes (none in the project's data) are labelled from rdflib's canonicalisation, as in
 :mod:`cyberflag.rdf.turtle`, so labels do not depend on parse order.
 """
 
@@ -12,8 +12,9 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
+from cyberflag.rdf.escape import escape_iri, escape_string
 from cyberflag.rdf.namespaces import XSD
-from cyberflag.rdf.turtle import Quad, canonical_quads, escape_iri, escape_string
+from cyberflag.rdf.turtle import Quad, canonical_quads
 
 _XSD_STRING = str(XSD.string)
 

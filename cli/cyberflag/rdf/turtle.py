@@ -1,7 +1,9 @@
 """A deterministic, canonical Turtle (and TriG) writer.
 
-Why not rdflib's serializer: its output order and blank-node labels change from run to run, so every
-regeneration of a data file would be a noisy diff. Here the same graph always gives the same bytes:
+Why not rdflib's serializer, not even its ``longturtle`` (made for diffs): measured on the shipped
+data, two processes with different ``PYTHONHASHSEED`` give different ``longturtle`` bytes (the order
+of repeated objects follows hashing), so every regeneration of a data file would be a noisy diff.
+Here the same graph always gives the same bytes:
 
 * the prefix block holds only the prefixes used, in :data:`cyberflag.rdf.namespaces.PREFIXES` order;
 * subjects are sorted by IRI (blank-node subjects after IRIs, by canonical label);
@@ -32,6 +34,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from cyberflag.atomic import write_text_atomic
+from cyberflag.rdf.escape import escape_iri, escape_string
 from cyberflag.rdf.namespaces import PREFIXES, RDF, XSD
 
 INDENT = "    "
@@ -48,12 +51,6 @@ _PN_LOCAL = re.compile(
     rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
 )
 
-# Characters IRIREF forbids raw: control characters, space and <>"{}|^`\ → \uXXXX.
-_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-# In a one-line string: \ " and controls; the named ECHARs where Turtle has them.
-_STRING_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\]')
-_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-
 # Canonical lexical forms that Turtle's INTEGER / DECIMAL / BOOLEAN productions read back unchanged.
 _BARE = {
     str(XSD.integer): re.compile(r"0|-?[1-9][0-9]*"),
@@ -62,21 +59,6 @@ _BARE = {
 }
 _NEGATIVE_ZERO = {"-0.0"}
 _XSD_STRING = str(XSD.string)
-
-
-def escape_iri(iri: str) -> str:
-    """``<iri>`` with every character IRIREF forbids written as a ``\\uXXXX`` escape."""
-    return "<" + _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04X}", iri) + ">"
-
-
-def escape_string(text: str) -> str:
-    """``"text"`` as a one-line Turtle / N-Triples string (``STRING_LITERAL_QUOTE``)."""
-
-    def _one(match: re.Match[str]) -> str:
-        char = match.group()
-        return _ECHAR.get(char) or f"\\u{ord(char):04X}"
-
-    return '"' + _STRING_UNSAFE.sub(_one, text) + '"'
 
 
 def is_pn_local(local: str) -> bool:
@@ -320,7 +302,5 @@ __all__ = [
     "dump",
     "dumps",
     "dumps_trig",
-    "escape_iri",
-    "escape_string",
     "is_pn_local",
 ]

@@ -5,8 +5,11 @@ When the graph lives in a shared server (Oxigraph, Fuseki, GraphDB, Virtuoso, ..
 parameters already bound as an inline ``VALUES`` block of serialised RDF terms, see
 :mod:`cyberflag.queries.catalogue`) through SPARQLWrapper, and turn the answer into the neutral
 :mod:`cyberflag.sparql.results` model, so that :mod:`cyberflag.text.render` prints it exactly as it
-prints
-embedded results.
+prints embedded results.
+
+Why JSON results are read here rather than by pyoxigraph's ``parse_query_results``: both give the
+same rows, and on 24,000 rows (50 MB, who-said-what's answer repeated) ``json.loads`` and the
+conversion here took 1.4 s against 2.7 s for pyoxigraph's parser and the same conversion.
 
 The dataset. Embedded engines answer over the union of the project's named graphs (one per data
 file, plus the ontology). A shared server holds other graphs too, and its default graph may be

@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 
+from cyberflag.rdf.escape import escape_iri, escape_string
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -146,28 +148,6 @@ class GraphResult:
 Result = SelectResult | AskResult | GraphResult
 
 
-# --- N-Triples escaping (kept here, rdflib-free, for the TSV format) ------------------------------
-
-_IRI_ESCAPE = {c: f"\\u{c:04X}" for c in range(0x21)}
-_IRI_ESCAPE.update({ord(c): f"\\u{ord(c):04X}" for c in '<>"{}|^`\\'})
-_STRING_ESCAPE = {c: f"\\u{c:04X}" for c in range(0x20)}
-_STRING_ESCAPE[0x7F] = "\\u007F"
-_STRING_ESCAPE.update({
-    ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
-    ord("\b"): "\\b", ord("\f"): "\\f",
-})
-
-
-def escape_iri(iri: str) -> str:
-    """``<iri>`` with the characters N-Triples forbids in an IRIREF written as ``\\uXXXX``."""
-    return "<" + iri.translate(_IRI_ESCAPE) + ">"
-
-
-def escape_string(text: str) -> str:
-    """``"text"`` as an N-Triples ``STRING_LITERAL_QUOTE`` (one line, ECHARs where defined)."""
-    return '"' + text.translate(_STRING_ESCAPE) + '"'
-
-
 def rows_equal(a: Sequence[Row], b: Sequence[Row]) -> bool:
     """True if two row lists are equal, blank-node labels aside (they are per-result)."""
 
@@ -180,6 +160,5 @@ def rows_equal(a: Sequence[Row], b: Sequence[Row]) -> bool:
 
 
 __all__ = [
-    "AskResult", "GraphResult", "Result", "Row", "SelectResult", "Term", "escape_iri",
-    "escape_string", "rows_equal",
+    "AskResult", "GraphResult", "Result", "Row", "SelectResult", "Term", "rows_equal",
 ]

@@ -2,6 +2,12 @@
 
 Every table the command line prints is laid out here (saved-query results, who-said, stats, the
 queries listing), so that width rules are the same everywhere.
+
+Why not tabulate or rich: start-up. Imported alone (``python -X importtime``), tabulate takes 53 ms
+and rich's tables 22 ms, against 5 ms for this module; ``who-said`` on the shipped data starts in
+about 125 ms in all, so either would make every query command a fifth to two fifths slower to
+start. Neither fits columns to a terminal by weight either (who-said gives its words most of the
+line).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 A transcript is a fenced block whose lines start with ``$ cyberflag``; the command runs until its
 quotes close (a SPARQL query may span lines), and its output is every line up to the next ``$``.
 A transcript the text calls "(trimmed)" must show lines the command prints, in order (``...``
-marks where lines were left out); every other one must match exactly. The shared-server section is run against a real Oxigraph server in
-``tests/test_remote.py``.
+marks where lines were left out); every other one must match exactly. The shared-server section
+is run against a real Oxigraph server in ``tests/test_remote.py``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def transcripts() -> list[tuple[str, str, bool]]:
     """``(command line, expected output, trimmed)`` for each local transcript in the README."""
     text = (REPO / "README.md").read_text(encoding="utf-8")
     before, _, after = text.partition(SERVER_SECTION)
-    text = before + "\n## ".join([""] + after.split("\n## ")[1:])
+    text = before + "\n## ".join(["", *after.split("\n## ")[1:]])
     found: list[tuple[str, str, bool]] = []
     for match in re.finditer(r"```\n(\$ cyberflag .*?)```", text, flags=re.S):
         block = match.group(1)

@@ -2,7 +2,8 @@
 
 Sorted lines make two exports of the same data byte-identical and a ``diff`` of two versions
 readable. Why not pyoxigraph's or rdflib's N-Triples serializers (then sorted): both label blank
-nodes afresh in each process, so the sorted lines would still differ from run to run. Blank nodes (none in the project's data) are labelled from rdflib's canonicalisation, as in
+nodes afresh in each process, so the sorted lines would still differ from run to run. Blank nodes
+(none in the project's data) are labelled from rdflib's canonicalisation, as in
 :mod:`cyberflag.rdf.turtle`, so labels do not depend on parse order.
 """
 

@@ -14,7 +14,7 @@ import re
 import pytest
 from click.testing import CliRunner, Result
 
-from cyberflag.cli import cli
+from cyberflag.cli import COMMANDS, cli
 from cyberflag.queries import catalogue
 from cyberflag.text.width import width as display_width
 
@@ -257,3 +257,31 @@ def test_text_is_the_human_format_and_table_its_alias(runner: CliRunner, args: t
     assert listed is not None
     assert "text" in listed[1].split("|")
     assert "table" not in listed[1].split("|")
+
+
+# --- help -----------------------------------------------------------------------------------------
+
+IRI = re.compile(r"https?://[^\s),>]+")
+
+
+def help_text(runner: CliRunner, command: str, **settings: int) -> str:
+    result = runner.invoke(cli, [command, "-h"] if command else ["-h"], **settings)  # type: ignore[arg-type]
+    return ok(result)
+
+
+@pytest.mark.parametrize("command", ["", *sorted(COMMANDS)])
+@pytest.mark.parametrize("width", [40, 60, 80])
+def test_help_never_cuts_an_iri_or_a_hyphenated_word(
+    runner: CliRunner, command: str, width: int
+) -> None:
+    unwrapped = help_text(runner, command, terminal_width=1000, max_content_width=1000)
+    lines = help_text(runner, command, terminal_width=width).splitlines()
+    for iri in set(IRI.findall(unwrapped)):
+        assert any(iri in line for line in lines), (iri, width)
+    assert not [line for line in lines if re.search(r"[a-z]-$", line)]
+
+
+def test_help_has_iris_to_keep_whole(runner: CliRunner) -> None:
+    narrow = help_text(runner, "who-said", terminal_width=40)
+    assert "https://w3id.org/cyberflag/id/graph/)." in narrow.split()
+    assert "police-recorded" in help_text(runner, "", terminal_width=80).split()

@@ -32,17 +32,21 @@ def render_records(
         return "(0 rows)\n"
     name_width = max(display.width(h) for h in headers)
     value_width = None if width is None else max(width - name_width - len(BAR), WRAP_FLOOR)
-    out: list[str] = []
-    for number, row in enumerate(rows, start=1):
+    blocks: list[list[str]] = []
+    for row in rows:
         block: list[str] = []
         for header, cell in zip(headers, row, strict=True):
             for k, line in enumerate(cell_lines(str(cell), value_width)):
                 name = header if k == 0 else ""
                 block.append((display.ljust(name, name_width) + BAR + line).rstrip())
+        blocks.append(block)
+    # one rule length for every record, as long as the widest line (within the width)
+    rule = max(display.width(line) for block in blocks for line in block)
+    if width is not None:
+        rule = min(rule, width)
+    out: list[str] = []
+    for number, block in enumerate(blocks, start=1):
         label = f"-[ RECORD {number} ]"
-        rule = max(display.width(line) for line in block)
-        if width is not None:
-            rule = min(rule, width)
         out.append(label + "-" * max(rule - len(label), 0))
         out += block
     return "\n".join(out) + "\n"

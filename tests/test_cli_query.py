@@ -294,8 +294,11 @@ def test_query_table_is_default_and_wraps(runner: CliRunner) -> None:
     assert set(lines[1]) == {"-", " "}
     assert lines[2].startswith("cfd:person/simon-bailey  Simon Bailey")  # project prefixes
     assert "unnamed police force (‘my own force’)" in wide
-    # 18 columns cannot fit 100 characters even wrapped: one line per row rather than strips
-    assert ok(run(runner, "query", "people", "-p", "person", "Bailey", "--width", "100")) == wide
+    # 21 columns cannot fit 100 characters even wrapped: records rather than 12-character strips
+    narrow = ok(run(runner, "query", "people", "-p", "person", "Bailey", "--width", "100"))
+    assert narrow.startswith("-[ RECORD 1 ]---")
+    assert max(len(line) for line in narrow.splitlines()) <= 100
+    assert "\nperson                  | cfd:person/simon-bailey\n" in narrow
 
 
 def test_table_wraps_long_cells_to_the_width(runner: CliRunner) -> None:
@@ -435,7 +438,8 @@ def test_usage_errors_are_one_line(runner: CliRunner, args: tuple[str, ...]) -> 
 
 def test_unknown_format_names_the_choices(runner: CliRunner) -> None:
     err = one_line_error(run(runner, "query", "articles", "--format", "xml"))
-    assert "'--format': 'xml' is not one of 'table', 'csv', 'tsv', 'json', 'jsonl'" in err
+    assert "'--format': 'xml' is not one of 'text', 'records', 'csv', 'tsv', 'json', 'jsonl'" in err
+    assert "'table'" not in err  # an alias is accepted, never offered
 
 
 def test_graph_format_for_solutions_is_an_error(runner: CliRunner) -> None:
@@ -807,10 +811,10 @@ def test_who_said_machine_formats(runner: CliRunner, fmt: str) -> None:
 
 def test_who_said_offers_only_row_formats(runner: CliRunner) -> None:
     # who-said always answers with rows: graph formats, which could only fail, are not offered
-    assert "[table|csv|tsv|json|jsonl]" in ok(run(runner, "who-said", "-h"))
+    assert "[text|records|csv|tsv|json|jsonl]" in ok(run(runner, "who-said", "-h"))
     err = one_line_error(run(runner, "who-said", "--person", "Bailey", "--format", "turtle"))
-    assert "'turtle' is not one of 'table', 'csv', 'tsv', 'json', 'jsonl'" in err
-    assert "[table|csv|tsv|json|jsonl|turtle|nt|jsonld]" in ok(run(runner, "query", "-h"))
+    assert "'turtle' is not one of 'text', 'records', 'csv', 'tsv', 'json', 'jsonl'" in err
+    assert "[text|records|csv|tsv|json|jsonl|turtle|nt|jsonld]" in ok(run(runner, "query", "-h"))
 
 
 def test_who_said_no_match(runner: CliRunner) -> None:

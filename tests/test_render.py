@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 
 import pytest
 
@@ -146,3 +147,19 @@ def test_graph_formats() -> None:
 def test_format_must_fit_result(result: object, fmt: str) -> None:
     with pytest.raises(InputError, match="format"):
         render.render(result, fmt)  # type: ignore[arg-type]
+
+
+def test_display_width_counts_columns_not_code_points() -> None:
+    from cyberflag.text import width
+
+    assert width.width("東京") == 4
+    assert width.width("Zoe\u0308") == 3
+    assert width.ljust("東", 4) == "東  "
+    assert width.clusters("e\u0301te\u0301") == ["e\u0301", "t", "e\u0301"]
+    # a word cut across lines keeps each accent with its letter
+    assert width.wrap("e\u0301" * 5, 2) == ["e\u0301e\u0301", "e\u0301e\u0301", "e\u0301"]
+    assert width.wrap("東京都 東京都", 6) == ["東京都", "東京都"]
+    text = "cfd:membership/andy-burrows/nspcc/head-of-child-safety-online-policy and more words"
+    assert width.wrap(text, 20) == textwrap.wrap(
+        text, 20, break_long_words=True, break_on_hyphens=False
+    )

@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from cyberflag import __version__
+from cyberflag.cli.help import HelpContext
 from cyberflag.errors import EXIT_FAILURE, EXIT_USAGE, CyberflagError
 
 COMMANDS = {
@@ -49,8 +50,11 @@ Exit codes:
 
 
 class CyberflagGroup(click.Group):
-    """A click group that loads its commands lazily (:data:`COMMANDS`) and turns
+    """A click group that loads its commands lazily (:data:`COMMANDS`), gives them help that
+    never cuts an IRI (:class:`~cyberflag.cli.help.HelpContext`), and turns
     :class:`CyberflagError` into one stderr line and its exit code."""
+
+    context_class = HelpContext
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -63,6 +67,7 @@ class CyberflagGroup(click.Group):
         command = getattr(importlib.import_module(f"cyberflag.cli.{module}"), name)
         if not isinstance(command, click.Command):
             raise TypeError(f"cyberflag.cli.{module}.{name} is not a click command")
+        command.context_class = HelpContext  # click makes each command's context of its class
         return command
 
     def invoke(self, ctx: click.Context) -> Any:

@@ -10,7 +10,7 @@ import click
 from cyberflag.checks.findings import LAYERS
 from cyberflag.cli.options import data_option, exit_codes, store_option, width_option
 from cyberflag.errors import EXIT_FAILURE
-from cyberflag.text.formats import REPORT_FORMATS
+from cyberflag.text.formats import TEXT_FORMATS, FormatChoice
 from cyberflag.text.table import terminal_width
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ Exit codes:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(REPORT_FORMATS),
+    type=FormatChoice(TEXT_FORMATS),
     default="text",
     show_default=True,
     help="text for people, json for machines.",
@@ -97,7 +97,7 @@ def validate_data(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(REPORT_FORMATS),
+    type=FormatChoice(TEXT_FORMATS),
     default="text",
     show_default=True,
     help="text for people, json for machines.",

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from cyberflag.cli.options import data_option, emit, exit_codes, output_options, store_option
-from cyberflag.text.formats import EXPORT_FORMATS, REPORT_FORMATS, TABLE_FORMATS
+from cyberflag.text.formats import EXPORT_FORMATS, TEXT_FORMATS
 from cyberflag.text.render import render_json
 from cyberflag.text.table import render_table
 
@@ -28,7 +28,7 @@ def export_graph(fmt: str, output: Path | None, data: Path | None) -> None:
 
 
 @click.command("stats", epilog=exit_codes())
-@output_options(formats=TABLE_FORMATS, output=False)
+@output_options(formats=TEXT_FORMATS, output=False)
 @data_option
 def show_stats(fmt: str, data: Path | None) -> None:
     """Count articles, people, organisations, statements, statistics and more."""
@@ -36,7 +36,7 @@ def show_stats(fmt: str, data: Path | None) -> None:
     from cyberflag.text.stats import compute
 
     stats = compute(default_engine(data))
-    if fmt.lower() == "json":
+    if fmt == "json":
         emit(render_json(stats.as_json()))
     else:
         emit(render_table(stats.rows()))
@@ -48,7 +48,7 @@ def show_stats(fmt: str, data: Path | None) -> None:
 @click.option(
     "--rebuild", is_flag=True, help="Build from every file, even when the index is up to date."
 )
-@output_options(formats=REPORT_FORMATS, output=False)
+@output_options(formats=TEXT_FORMATS, output=False)
 def build_index(store: Path | None, data: Path | None, rebuild: bool, fmt: str) -> None:
     """Build or update the on-disk query index, and say what was done.
 
@@ -72,7 +72,7 @@ def build_index(store: Path | None, data: Path | None, rebuild: bool, fmt: str) 
         "path": str(opened.path),
     }
     opened.close()
-    if fmt.lower() == "json":
+    if fmt == "json":
         emit(render_json(report))
         return
     what = {

@@ -18,20 +18,28 @@ from typing import Any, TypeVar
 import click
 
 from cyberflag.errors import InputError
-from cyberflag.text.formats import EXTENSIONS, GRAPH_FORMATS, SELECT_FORMATS, TABLE_FORMATS
+from cyberflag.text.formats import (
+    EXTENSIONS,
+    GRAPH_FORMATS,
+    SELECT_FORMATS,
+    TEXT_FORMATS,
+    FormatChoice,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def output_options(
-    formats: Sequence[str] = TABLE_FORMATS,
+    formats: Sequence[str] = TEXT_FORMATS,
     default: str | None = None,
     *,
     output: bool = True,
     help_text: str = "Output format.",
     auto: bool = False,
 ) -> Callable[[F], F]:
-    """Add ``--format`` (one of ``formats``, passed as ``fmt``) and, if ``output``, ``-o``.
+    """Add ``--format`` (one of ``formats``, passed as ``fmt`` by its canonical name, aliases
+    such as ``table`` accepted: :class:`~cyberflag.text.formats.FormatChoice`) and, if
+    ``output``, ``-o``.
 
     The default is ``default`` or the first format; with ``auto`` there is none (``fmt`` is
     ``None``) and the command picks one from what it has to print, as ``help_text`` should say.
@@ -50,7 +58,7 @@ def output_options(
         func = click.option(
             "--format",
             "fmt",
-            type=click.Choice(list(formats), case_sensitive=False),
+            type=FormatChoice(formats),
             default=None if auto else default or formats[0],
             show_default=not auto,
             help=help_text,
@@ -222,10 +230,32 @@ def width_option(func: F) -> F:
         default=None,
         metavar="N",
         help=(
-            "Wrap table cells to fit N columns; 0 never wraps, nor does a table too wide to "
-            "fit even when wrapped. Default: the terminal's width (or $COLUMNS), 80 when output "
-            "is not a terminal."
+            "Fit text output to N columns: cells wrap within their column, and a table too wide "
+            "to fit even when wrapped is printed as records; 0 never wraps. Default: the "
+            "terminal's width (or $COLUMNS), 80 when output is not a terminal."
         ),
+    )(func)
+
+
+def split_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[
+    str, ...
+]:
+    """``--columns a,b --columns c`` as ``("a", "b", "c")``: commas and repetition both list."""
+    return tuple(name.strip() for given in value for name in given.split(",") if name.strip())
+
+
+def columns_option(func: F) -> F:
+    """``--columns NAME,...``: keep only these result columns, in this order, in every format;
+    checked against the result's variables once the query has run
+    (:meth:`~cyberflag.sparql.results.SelectResult.project`)."""
+    return click.option(
+        "--columns",
+        "columns",
+        multiple=True,
+        callback=split_names,
+        metavar="NAME[,NAME...]",
+        help="Print only these result columns (the query's variables, without '?'), in this "
+        "order, in every format. Comma-separated or repeated; an unknown name is refused.",
     )(func)
 
 
@@ -268,21 +298,23 @@ def exit_codes(failure: str | None = None) -> str:
 SERVER_FAILED = "the SPARQL server (--endpoint) failed, timed out or refused the connection"
 
 SELECT_FORMAT_HELP = (
-    "Output format: table (the default, also when output is not a terminal: ask for csv, tsv, "
-    "json or jsonl explicitly), or the W3C SPARQL 1.1 results formats csv, tsv, json, or jsonl "
-    "(one JSON object per row)."
+    "Output format: text (a table, the default, also when output is not a terminal: ask for "
+    "csv, tsv, json or jsonl explicitly; records when the table cannot fit the width), records "
+    "(one 'field | value' block per row, as psql's \\x), or the W3C SPARQL 1.1 results formats "
+    "csv, tsv, json, or jsonl (one JSON object per row)."
 )
 RESULT_FORMAT_HELP = (
-    "Output format. Solutions and booleans: table (the default, also when output is not a "
-    "terminal: ask for csv, tsv, json or jsonl explicitly), or the W3C SPARQL 1.1 results formats "
-    "csv, tsv, json, or jsonl (one JSON object per row). Graphs (CONSTRUCT, DESCRIBE): turtle "
-    "(the default), nt or jsonld."
+    "Output format. Solutions and booleans: text (a table, the default, also when output is not "
+    "a terminal: ask for csv, tsv, json or jsonl explicitly; records when the table cannot fit "
+    "the width), records (one 'field | value' block per row, as psql's \\x), or the W3C SPARQL "
+    "1.1 results formats csv, tsv, json, or jsonl (one JSON object per row). Graphs (CONSTRUCT, "
+    "DESCRIBE): turtle (the default), nt or jsonld."
 )
 
 
 def result_options(func: F, graphs: bool = True) -> F:
-    """The options every command that runs SPARQL shares: format, -o, width, engine, data, the
-    index's ``--store``, and ``--endpoint`` (with ``--timeout``, ``--graph``) to run on a SPARQL
+    """The options every command that runs SPARQL shares: format, -o, columns, width, engine, data,
+    the index's ``--store``, and ``--endpoint`` (with ``--timeout``, ``--graph``) to run on a SPARQL
     server instead. ``graphs``: whether the command can return a graph (who-said never does, so
     it does not offer graph formats that would always fail)."""
     formats, help_text = SELECT_FORMATS, SELECT_FORMAT_HELP
@@ -293,6 +325,7 @@ def result_options(func: F, graphs: bool = True) -> F:
         data_option,
         engine_option,
         width_option,
+        columns_option,
         output_options(formats, auto=True, help_text=help_text),
         endpoint_options,
     ):
@@ -306,7 +339,7 @@ def rows_result_options(func: F) -> F:
 
 
 __all__ = [
-    "Endpoint", "data_option", "emit", "endpoint_options", "engine_option", "exit_codes",
-    "output_options", "queries_option", "result_options", "rows_result_options", "store_option",
-    "width_option",
+    "Endpoint", "columns_option", "data_option", "emit", "endpoint_options", "engine_option",
+    "exit_codes", "output_options", "queries_option", "result_options", "rows_result_options",
+    "split_names", "store_option", "width_option",
 ]

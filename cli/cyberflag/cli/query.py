@@ -4,6 +4,7 @@ data or a server (``--endpoint``)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,8 +19,9 @@ from cyberflag.cli.options import (
     result_options,
     width_option,
 )
+from cyberflag.errors import InputError
 from cyberflag.rdf.prefixes import PREFIXES
-from cyberflag.text.formats import TABLE_FORMATS
+from cyberflag.text.formats import TEXT, TEXT_FORMATS
 from cyberflag.text.render import render_json
 from cyberflag.text.table import terminal_width
 
@@ -54,23 +56,33 @@ def run_query(
     return make_engine(data, engine, endpoint, store).query(text)
 
 
-def write_result(result: Result, fmt: str | None, output: Path | None, width: int | None) -> None:
-    """Render ``result`` in ``fmt`` (default: table, Turtle for a graph) and print or write it."""
+def write_result(
+    result: Result,
+    fmt: str | None,
+    output: Path | None,
+    width: int | None,
+    columns: Sequence[str] = (),
+) -> None:
+    """Render ``result`` in ``fmt`` (default: text, Turtle for a graph), only ``columns`` if given,
+    and print or write it. Text too wide for the width comes out as records (see
+    :func:`cyberflag.text.render.render`), so no line is wider than ``--width``."""
     from cyberflag.sparql.results import GraphResult, SelectResult
-    from cyberflag.text.render import fits, render
+    from cyberflag.text.render import render
 
     if fmt is None:
-        fmt = "turtle" if isinstance(result, GraphResult) else "table"
-    fmt = fmt.lower()
-    wrap = terminal_width(width) if fmt == "table" else None
-    if wrap is not None and isinstance(result, SelectResult) and not fits(result, wrap, PREFIXES):
-        wrap = None  # one line per row (for `less -S`) beats cells cut into 12-character strips
+        fmt = "turtle" if isinstance(result, GraphResult) else TEXT
+    if columns:
+        if not isinstance(result, SelectResult):
+            what = "a graph" if isinstance(result, GraphResult) else "a boolean"
+            raise InputError(f"--columns picks among a SELECT query's variables; this is {what}")
+        result = result.project(columns)
+    wrap = terminal_width(width) if fmt in (TEXT, "records") else None
     emit(render(result, fmt, wrap, prefixes=PREFIXES), output)
 
 
 @click.command("queries", epilog=exit_codes())
 @click.argument("name", required=False)
-@output_options(formats=TABLE_FORMATS, output=False)
+@output_options(formats=TEXT_FORMATS, output=False)
 @width_option
 @queries_option
 def list_queries(
@@ -89,13 +101,13 @@ def list_queries(
     wrap_at = terminal_width(width)
     if name is not None:
         query = catalogue.load(name, queries_dir)
-        if fmt.lower() == "json":
+        if fmt == "json":
             emit(render_json(view.query_json(query, text=True)))
         else:
             emit(view.describe(query, wrap_at))
         return
     found = catalogue.all_queries(queries_dir)
-    if fmt.lower() == "json":
+    if fmt == "json":
         emit(render_json([view.query_json(q) for q in found]))
     else:
         emit(view.listing(found, wrap_at))
@@ -120,6 +132,7 @@ def run_saved_query(
     fmt: str | None,
     output: Path | None,
     width: int | None,
+    columns: tuple[str, ...],
     engine: str,
     data: Path | None,
     queries_dir: Path | None,
@@ -141,7 +154,7 @@ def run_saved_query(
         values.setdefault(key, []).append(value)
     query = catalogue.load(name, queries_dir)
     text = query.bind(values)
-    write_result(run_query(text, data, engine, endpoint, store), fmt, output, width)
+    write_result(run_query(text, data, engine, endpoint, store), fmt, output, width, columns)
 
 
 @click.command("sparql", epilog=exit_codes(SERVER_FAILED))
@@ -162,6 +175,7 @@ def run_sparql(
     fmt: str | None,
     output: Path | None,
     width: int | None,
+    columns: tuple[str, ...],
     engine: str,
     data: Path | None,
     endpoint: Endpoint | None,
@@ -199,4 +213,4 @@ def run_sparql(
     else:
         text = query_text or ""
         check_syntax(text, "query")
-    write_result(run_query(text, data, engine, endpoint, store), fmt, output, width)
+    write_result(run_query(text, data, engine, endpoint, store), fmt, output, width, columns)

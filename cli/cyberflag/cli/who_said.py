@@ -9,6 +9,7 @@ import click
 
 from cyberflag.cli.options import SERVER_FAILED, emit, exit_codes, rows_result_options
 from cyberflag.cli.query import make_engine, write_result
+from cyberflag.text.formats import TEXT
 from cyberflag.text.table import terminal_width
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def who_said(
     fmt: str | None,
     output: Path | None,
     width: int | None,
+    columns: tuple[str, ...],
     engine: str,
     data: Path | None,
     endpoint: Endpoint | None,
@@ -84,8 +86,11 @@ def who_said(
     (inferred dates as ranges), speaker and role at the time (inferred attributions
     marked), kind (and campaign), reporting verb as written, the report's own words
     (segments joined with " … ") and the article, with the number of other articles
-    reporting the same statement; csv, tsv, json and jsonl give every column of the
-    who-said-what saved query.
+    reporting the same statement; records gives the same six fields as one block per
+    statement (also when the table cannot fit the width). csv, tsv, json and jsonl
+    give every column of the who-said-what saved query. --columns picks among those
+    columns (its variables, such as speakerName,date,text) and prints them as any
+    query's results, a plain table or records.
     """
     from cyberflag.queries.who_said import bound_query
     from cyberflag.text import who_said as view
@@ -96,7 +101,11 @@ def who_said(
         until=until, kind=kind,
     )
     result = runner.select(text)
-    if fmt is None or fmt.lower() == "table":
+    if columns:  # the query's own variables, as any query's: the six-column view is not asked for
+        write_result(result, fmt, output, width, columns)
+    elif fmt is None or fmt == TEXT:
         emit(view.render(result, terminal_width(width)), output)
+    elif fmt == "records":
+        emit(view.records(result, terminal_width(width)), output)
     else:
         write_result(result, fmt, output, width)

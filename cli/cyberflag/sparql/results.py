@@ -13,10 +13,12 @@ A simple literal (``xsd:string``) carries no datatype, as in that format.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 
+from cyberflag.errors import InputError
 from cyberflag.rdf.escape import escape_iri, escape_string
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -123,6 +125,29 @@ class SelectResult:
         """The values of one variable, in row order."""
         i = self.variables.index(variable)
         return [row[i] for row in self.rows]
+
+    def project(self, columns: Sequence[str]) -> SelectResult:
+        """Only ``columns``, in that order (a name given twice is kept once), as ``--columns``
+        asks: the same rows, narrowed before any format sees them, so every format agrees.
+
+        An unknown name raises :class:`InputError` naming the closest variable and all of them:
+        a typo must not quietly print a narrower table.
+        """
+        chosen = list(dict.fromkeys(columns))
+        unknown = [c for c in chosen if c not in self.variables]
+        if unknown:
+            guesses = [
+                g for u in unknown
+                for g in difflib.get_close_matches(u, self.variables, n=1, cutoff=0.6)
+            ]
+            meant = f"did you mean {' or '.join(map(repr, guesses))}? " if guesses else ""
+            plural = "s" if len(unknown) > 1 else ""
+            raise InputError(
+                f"no column{plural} {', '.join(map(repr, unknown))} in the results; {meant}"
+                f"the columns are {', '.join(self.variables) or '(none)'}"
+            )
+        where = [self.variables.index(c) for c in chosen]
+        return SelectResult(tuple(chosen), [tuple(row[i] for i in where) for row in self.rows])
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,11 @@
 
 Solutions (SELECT) and booleans (ASK):
 
-* ``table``: aligned columns, IRIs shortened to prefixed names, long text wrapped to ``width``;
+* ``text``: aligned columns, IRIs shortened to prefixed names, long text wrapped to ``width``; a
+  table that cannot fit ``width`` (columns would be wrapped below the 12-character floor) is
+  printed as records instead, so that no line is wider than ``width``;
+* ``records``: one block per row, one ``field | value`` line per variable, as ``psql``'s expanded
+  display;
 * ``json``: the W3C SPARQL 1.1 Query Results JSON Format (https://www.w3.org/TR/sparql11-results-json/);
 * ``csv`` / ``tsv``: the W3C SPARQL 1.1 Query Results CSV and TSV Formats
   (https://www.w3.org/TR/sparql11-results-csv-tsv/): CSV gives plain values, RFC 4180 quoting and
@@ -27,7 +31,8 @@ from cyberflag.rdf.prefixes import PREFIXES
 from cyberflag.sparql.results import XSD, AskResult, GraphResult, Result, SelectResult, Term
 from cyberflag.text import iri
 from cyberflag.text import table as layout
-from cyberflag.text.formats import GRAPH_FORMATS, SELECT_FORMATS
+from cyberflag.text.formats import GRAPH_FORMATS, SELECT_FORMATS, TEXT, canonical
+from cyberflag.text.records import render_records
 
 _BOOLEANS = ("true", "false", "1", "0")
 
@@ -38,12 +43,12 @@ def render(
     width: int | None = None,
     prefixes: Mapping[str, str] | None = None,
 ) -> str:
-    """``result`` in format ``fmt``; ``width`` limits table lines (``None``: no wrapping).
+    """``result`` in format ``fmt``; ``width`` limits text lines (``None``: no wrapping).
 
     A format that does not fit the result (a table of a graph, Turtle of solutions) raises
     :class:`InputError` naming the formats that do.
     """
-    fmt = fmt.lower()
+    fmt = canonical(fmt)
     if isinstance(result, GraphResult):
         if fmt not in GRAPH_FORMATS:
             raise InputError(
@@ -56,8 +61,12 @@ def render(
         )
     if isinstance(result, AskResult):
         return _render_boolean(result, fmt)
-    if fmt == "table":
+    if fmt == TEXT:
+        if width is not None and not fits(result, width, prefixes):
+            return records(result, width, prefixes)
         return table(result, width, prefixes)
+    if fmt == "records":
+        return records(result, width, prefixes)
     if fmt == "json":
         return to_json(result)
     if fmt == "csv":
@@ -153,22 +162,32 @@ def _render_boolean(result: AskResult, fmt: str) -> str:
 # --- table ----------------------------------------------------------------------------------------
 
 
+def cells(result: SelectResult, prefixes: Mapping[str, str] | None = None) -> list[list[str]]:
+    """Each row's terms as people read them: IRIs shortened to prefixed names, "" when unbound."""
+    shortened = iri.ordered(prefixes)
+    return [[iri.short_term(t, shortened) for t in row] for row in result.rows]
+
+
 def table(
     result: SelectResult, width: int | None = None, prefixes: Mapping[str, str] | None = None
 ) -> str:
     """Aligned columns with a header and a rule; cells wrap within their column when too wide."""
-    shortened = iri.ordered(prefixes)
-    cells = [[iri.short_term(t, shortened) for t in row] for row in result.rows]
-    widths = layout.shrink_widest(layout.natural_widths(result.variables, cells), width)
-    return layout.render_columns(result.variables, cells, widths, spaced=False)
+    body = cells(result, prefixes)
+    widths = layout.shrink_widest(layout.natural_widths(result.variables, body), width)
+    return layout.render_columns(result.variables, body, widths, spaced=False)
+
+
+def records(
+    result: SelectResult, width: int | None = None, prefixes: Mapping[str, str] | None = None
+) -> str:
+    """One ``field | value`` block per row, values wrapped within ``width``."""
+    return render_records(result.variables, cells(result, prefixes), width)
 
 
 def fits(result: SelectResult, width: int, prefixes: Mapping[str, str] | None = None) -> bool:
     """True if :func:`table` can lay ``result`` out in ``width`` with no column wrapped below
     :data:`~cyberflag.text.table.WRAP_FLOOR`."""
-    shortened = iri.ordered(prefixes)
-    cells = [[iri.short_term(t, shortened) for t in row] for row in result.rows]
-    return layout.fits(layout.natural_widths(result.variables, cells), width)
+    return layout.fits(layout.natural_widths(result.variables, cells(result, prefixes)), width)
 
 
 def render_json(value: Any) -> str:
@@ -217,6 +236,6 @@ def render_graph(result: GraphResult, fmt: str, prefixes: Mapping[str, str] | No
 
 
 __all__ = [
-    "fits", "plain", "render", "render_graph", "render_json",
+    "cells", "fits", "plain", "records", "render", "render_graph", "render_json",
     "table", "to_csv", "to_json", "to_jsonl", "to_tsv",
 ]

@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from cyberflag.text import width as display
 
 GAP = "  "
 """Between two columns."""
@@ -45,12 +46,12 @@ def terminal_width(width: int | None = None) -> int | None:
 
 
 def natural_widths(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[int]:
-    """The widest line of each column (header included)."""
-    widths = [len(h) for h in headers]
+    """The widest line of each column (header included), in display columns."""
+    widths = [display.width(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
             for line in str(cell).splitlines() or [""]:
-                widths[i] = max(widths[i], len(line))
+                widths[i] = max(widths[i], display.width(line))
     return widths
 
 
@@ -120,16 +121,14 @@ def fit_columns(
 
 
 def cell_lines(text: str, width: int | None) -> list[str]:
-    """A table cell's text as lines of at most ``width`` characters (``None``: no wrapping); the
-    text's own line breaks are kept."""
+    """A table cell's text as lines of at most ``width`` display columns (``None``: no wrapping);
+    the text's own line breaks are kept."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        if width is None or len(paragraph) <= width:
+        if width is None or display.width(paragraph) <= width:
             lines.append(paragraph)
         else:
-            lines += textwrap.wrap(
-                paragraph, width, break_long_words=True, break_on_hyphens=False
-            ) or [""]
+            lines += display.wrap(paragraph, width) or [""]
     return lines
 
 
@@ -154,7 +153,8 @@ def render_columns(
     def lines(block: list[list[str]]) -> None:
         for k in range(max((len(c) for c in block), default=1)):
             parts = [
-                (c[k] if k < len(c) else "").ljust(w) for c, w in zip(block, widths, strict=True)
+                display.ljust(c[k] if k < len(c) else "", w)
+                for c, w in zip(block, widths, strict=True)
             ]
             out.append(GAP.join(parts).rstrip())
 
@@ -173,14 +173,16 @@ def render_table(rows: Iterable[Sequence[Any]], headers: Sequence[str] | None = 
     table = ([list(headers)] if headers else []) + body
     if not table:
         return ""
-    widths = [max(len(str(row[i])) for row in table) for i in range(len(table[0]))]
+    widths = [max(display.width(str(row[i])) for row in table) for i in range(len(table[0]))]
     lines = []
     for n, row in enumerate(table):
         cells = []
         for i, cell in enumerate(row):
             numeric = isinstance(cell, int | float) and not isinstance(cell, bool)
             text = str(cell)
-            cells.append(text.rjust(widths[i]) if numeric else text.ljust(widths[i]))
+            cells.append(
+                display.rjust(text, widths[i]) if numeric else display.ljust(text, widths[i])
+            )
         lines.append(GAP.join(cells).rstrip())
         if headers and n == 0:
             lines.append(GAP.join("-" * w for w in widths))

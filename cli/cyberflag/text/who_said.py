@@ -10,9 +10,12 @@ from __future__ import annotations
 from cyberflag.sparql.results import SelectResult, Term
 from cyberflag.text import table
 from cyberflag.text.iri import short_iri
+from cyberflag.text.records import render_records
 
 COLUMNS = ("date", "speaker, role", "kind", "verb", "words", "reported in")
 """The columns of the table."""
+
+NO_MATCH = "No statements match.\n"
 
 
 def rows(result: SelectResult) -> list[list[str]]:
@@ -63,10 +66,24 @@ def also_in(article_count: str) -> str:
     return f"(also in {others} other article{'s' if others > 1 else ''})" if others > 0 else ""
 
 
-def render(result: SelectResult, width: int | None) -> str:
-    """A table for reading: the statement text gets most of the width, then speaker and article."""
+def records(result: SelectResult, width: int | None) -> str:
+    """The same six fields as the table, one record per report of a statement; each record names
+    its speaker and article in full (no record leans on the one before it)."""
     if not result.rows:
-        return "No statements match.\n"
+        return NO_MATCH
+    return render_records(COLUMNS, [folded(row) for row in rows(result)], width)
+
+
+def folded(row: list[str]) -> list[str]:
+    """A :func:`rows` row as six cells: the "also in" note goes under the article."""
+    return [*row[:5], "\n".join(cell for cell in row[5:] if cell)]
+
+
+def render(result: SelectResult, width: int | None) -> str:
+    """A table for reading: the statement text gets most of the width, then speaker and article.
+    Too narrow a ``width`` for even the narrowest columns gives :func:`records` instead."""
+    if not result.rows:
+        return NO_MATCH
     cells = rows(result)
     # Consecutive statements from one article by one speaker: name them once, on the first row.
     # The "also in" note (the last cell) belongs to the row, so it stays when the name goes.
@@ -75,10 +92,12 @@ def render(result: SelectResult, width: int | None) -> str:
             if row[1] == previous[1]:
                 row[1] = ""
             row[5] = ""
-    cells = [[*row[:5], "\n".join(cell for cell in row[5:] if cell)] for row in cells]
+    cells = [folded(row) for row in cells]
     natural = table.natural_widths(COLUMNS, cells)
     widths = table.fit_columns(natural, width, {1: 2, 3: 1, 4: 6, 5: 2}, floor=13)
+    if width is not None and sum(widths) + len(table.GAP) * (len(widths) - 1) > width:
+        return records(result, width)
     return table.render_columns(COLUMNS, cells, widths)
 
 
-__all__ = ["COLUMNS", "also_in", "render", "rows"]
+__all__ = ["COLUMNS", "NO_MATCH", "also_in", "folded", "records", "render", "rows"]

@@ -136,7 +136,9 @@ def test_queries_lists_every_saved_query(runner: CliRunner) -> None:
     block = out.split("who-said-what\n", 1)[1]
     assert block.startswith("  Who said what, when, and in which article it was reported\n")
     assert "parameter     type    required  multiple  default  allowed values" in block
-    assert "kind          string  no        yes       -        direct, partial, reported" in block
+    # the allowed values wrap within their column: no line is wider than 80
+    assert "kind          string  no        yes       -        direct, partial,\n" in block
+    assert max(len(line) for line in out.splitlines()) <= 80
     assert "min_articles  integer  no        no        2        -" in out
     assert "stats\n  " in out
     assert "    no parameters\n" in out

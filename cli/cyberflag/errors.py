@@ -12,11 +12,26 @@ even look at the data":
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+
+
+def did_you_mean(
+    unknown: Iterable[str], known: Sequence[str], *, n: int = 1, cutoff: float = 0.6,
+    quote: bool = True,
+) -> str:
+    """``did you mean 'a' or 'b'?`` for the names of ``known`` closest to each ``unknown`` one
+    (``""`` when none is close): one wording for every mistyped name the tool can guess at
+    (saved queries, parameters, result columns)."""
+    guesses = [g for u in unknown for g in difflib.get_close_matches(u, known, n=n, cutoff=cutoff)]
+    if not guesses:
+        return ""
+    return f"did you mean {' or '.join(map(repr, guesses) if quote else guesses)}?"
 
 
 class CyberflagError(Exception):

@@ -17,7 +17,6 @@ Importing this module is cheap: pyoxigraph only, no rdflib.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from cyberflag.errors import did_you_mean
 from cyberflag.queries.params import ParameterError, to_term
 from cyberflag.sparql.syntax import QUERY_FORMS, tokens
 
@@ -81,9 +81,8 @@ def resolve(query: Query, values: Mapping[str, str | Sequence[str]]) -> dict[str
     unknown = sorted(set(values) - {p.name for p in query.params})
     if unknown:
         plural = "s" if len(unknown) > 1 else ""
-        names = [p.name for p in query.params]
-        guesses = [g for u in unknown for g in difflib.get_close_matches(u, names, n=1, cutoff=0.6)]
-        meant = f"did you mean {' or '.join(map(repr, guesses))}? " if guesses else ""
+        meant = did_you_mean(unknown, [p.name for p in query.params])
+        meant += " " if meant else ""
         raise ParameterError(
             f"query {query.name!r} has no parameter{plural} {', '.join(map(repr, unknown))}; "
             f"{meant}{query.params_text()}"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
-from cyberflag.errors import InputError
+from cyberflag.errors import InputError, did_you_mean
 from cyberflag.queries.header import Query, parse_query
 from cyberflag.rdf import resources
 
@@ -36,8 +35,8 @@ def load(name: str, directory: Path | str | None = None) -> Query:
     path = folder / f"{name}.rq"
     if "/" in name or "\\" in name or not path.is_file():
         known = names(folder)
-        close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-        hint = f"; did you mean {' or '.join(close)}?" if close else "."
+        close = did_you_mean([name], known, n=3, cutoff=0.5, quote=False)
+        hint = f"; {close}" if close else "."
         listing = f" Known queries: {', '.join(known)}." if known else " No saved queries exist."
         raise QueryNotFoundError(f"no saved query named {name!r}{hint}{listing}")
     return parse_query(path.read_text(encoding="utf-8"), name, path)

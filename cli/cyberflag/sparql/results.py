@@ -13,12 +13,11 @@ A simple literal (``xsd:string``) carries no datatype, as in that format.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 
-from cyberflag.errors import InputError
+from cyberflag.errors import InputError, did_you_mean
 from cyberflag.rdf.escape import escape_iri, escape_string
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -136,11 +135,8 @@ class SelectResult:
         chosen = list(dict.fromkeys(columns))
         unknown = [c for c in chosen if c not in self.variables]
         if unknown:
-            guesses = [
-                g for u in unknown
-                for g in difflib.get_close_matches(u, self.variables, n=1, cutoff=0.6)
-            ]
-            meant = f"did you mean {' or '.join(map(repr, guesses))}? " if guesses else ""
+            meant = did_you_mean(unknown, self.variables)
+            meant += " " if meant else ""
             plural = "s" if len(unknown) > 1 else ""
             raise InputError(
                 f"no column{plural} {', '.join(map(repr, unknown))} in the results; {meant}"

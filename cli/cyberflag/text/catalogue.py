@@ -7,7 +7,7 @@ from typing import Any
 
 from cyberflag.queries.header import Query
 from cyberflag.queries.params import Param
-from cyberflag.text.table import render_table
+from cyberflag.text import table
 
 
 def param_json(param: Param) -> dict[str, Any]:
@@ -38,8 +38,9 @@ def query_json(query: Query, *, text: bool = False) -> dict[str, Any]:
     return out
 
 
-def params_table(params: tuple[Param, ...]) -> str:
-    """The parameters as an aligned table (name, type, required, multiple, default, allowed)."""
+def params_table(params: tuple[Param, ...], width: int | None = None) -> str:
+    """The parameters as an aligned table (name, type, required, multiple, default, allowed),
+    no line wider than ``width``: the widest columns (allowed values, defaults) wrap first."""
     headers = ["parameter", "type", "required", "multiple", "default", "allowed values"]
     rows = [
         [
@@ -52,7 +53,8 @@ def params_table(params: tuple[Param, ...]) -> str:
         ]
         for p in params
     ]
-    return render_table(rows, headers)
+    widths = table.shrink_widest(table.natural_widths(headers, rows), width)
+    return table.render_columns(headers, rows, widths, spaced=False)
 
 
 def indent(text: str, prefix: str = "  ") -> str:
@@ -67,6 +69,11 @@ def wrap(text: str, width: int | None, prefix: str = "") -> str:
     return textwrap.fill(text, max(width, 40), initial_indent=prefix, subsequent_indent=prefix) + (
         "\n"
     )
+
+
+def narrower(width: int | None, by: int) -> int | None:
+    """The width left beside an indent of ``by`` columns (``None``: no limit)."""
+    return None if width is None else max(width - by, 1)
 
 
 def query_body(text: str) -> str:
@@ -85,7 +92,7 @@ def describe(query: Query, width: int | None) -> str:
         parts += ["\n", wrap(query.description, width, "  ")]
     parts.append("\n")
     if query.params:
-        parts.append(indent(params_table(query.params)))
+        parts.append(indent(params_table(query.params, narrower(width, 2))))
         parts += [
             "\n" + wrap(f"{p.name}: {p.description}", width, "  ")
             for p in query.params
@@ -104,7 +111,7 @@ def listing(queries: list[Query], width: int | None) -> str:
     for query in queries:
         block = f"{query.name}\n" + wrap(query.summary, width, "  ")
         if query.params:
-            block += indent(params_table(query.params), "    ")
+            block += indent(params_table(query.params, narrower(width, 4)), "    ")
         else:
             block += "    no parameters\n"
         blocks.append(block)

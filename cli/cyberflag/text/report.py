@@ -85,7 +85,8 @@ def format_text(
             current = f.layer
             lines += ["", f"{f.layer}:"]
         where_file = f" ({f.file})" if f.file else ""
-        lines.append(f"  [{f.severity}] {short(f.focus)}{where_file}")
+        # The node and its file: wrapped between them when too long, an IRI never cut.
+        lines += _wrap(f"[{f.severity}] {short(f.focus)}{where_file}", width, "  ", "    ")
         lines += _wrap(f.message, width, "      ", "      ")
         for line in f.detail:
             lines += _wrap(line, width, "      - ", "        ")

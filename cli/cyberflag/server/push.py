@@ -193,7 +193,8 @@ def send(
     connection_class = (
         http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     )
-    assert parts.hostname is not None
+    if not parts.hostname:  # check_url has refused it already; send is public
+        raise InputError(f"{url!r} is not an http:// or https:// URL")
     connection = connection_class(parts.hostname, parts.port, timeout=timeout)
     try:
         target = parts.path or "/"

@@ -315,6 +315,28 @@ def test_same_words_given_to_two_speakers(data: Path) -> None:
     assert [f.message for f in warnings] == ["the same words are attributed to different speakers"]
 
 
+def test_figure_without_a_period_is_left_to_the_shapes_layer() -> None:
+    # The layers run on data the shapes reject; a figure with no period, or a period whose
+    # bounds are not dates, once stopped validate with AttributeError (None.toPython()).
+    graph = Graph().parse(
+        format="turtle",
+        data="""
+        @prefix cf: <https://w3id.org/cyberflag/ontology#> .
+        @prefix qb: <http://purl.org/linked-data/cube#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <http://example.org/a> a qb:Observation ; cf:measure <http://example.org/m> ;
+            cf:value 1 ; cf:refPeriod <http://example.org/p> .
+        <http://example.org/b> a qb:Observation ; cf:measure <http://example.org/m> ; cf:value 2 .
+        <http://example.org/c> a qb:Observation ; cf:measure <http://example.org/m> ;
+            cf:value 3 ; cf:refPeriod <http://example.org/q> .
+        <http://example.org/p> cf:startDate "2016-01-01"^^xsd:date ;
+            cf:endDate "2016-12-31"^^xsd:date .
+        <http://example.org/q> cf:startDate "2016-01-01"^^xsd:date ; cf:endDate "2016" .
+        """,
+    )
+    assert consistency.check(graph) == []
+
+
 # --- vocabulary -----------------------------------------------------------------------------------
 
 

@@ -115,6 +115,15 @@ def test_quote_in_boilerplate_is_rejected(data: Path) -> None:
     )
 
 
+def test_offset_that_is_not_a_number_is_a_missing_position(data: Path) -> None:
+    # The shapes layer names the bad datatype; this layer once stopped validate with int()'s
+    # ValueError.
+    edit(data, A0, 'oa:start "1001"^^xsd:nonNegativeInteger', 'oa:start "1001a"^^xsd:string')
+    (finding,) = errors(anchoring.check(union(data), data))
+    assert finding.focus == f"{ID}span/council-leaders-warn-online-child-abuse/1001-1172"
+    assert finding.message == "span lacks a position or a quote selector"
+
+
 def test_publisher_evidence_may_lie_in_furniture_and_nothing_else(data: Path) -> None:
     # Rule 12: the copyright line is evidence of who published the page; as a date's
     # evidence it is boilerplate and rejected.

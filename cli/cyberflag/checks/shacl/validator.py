@@ -376,7 +376,7 @@ def validate_graph(
                 inplace=True,  # adds nothing without inference, and saves pySHACL a copy
                 allow_warnings=True,
                 allow_infos=True,
-                focus_nodes=focus_nodes,
+                focus_nodes=[*focus_nodes] if focus_nodes is not None else None,  # its list type
             )
     finally:
         for triple in added:

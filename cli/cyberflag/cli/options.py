@@ -85,6 +85,7 @@ def _format_from_extension(func: F, formats: Sequence[str]) -> F:
                 )
         return func(*args, **kwargs)
 
+    # functools.wraps keeps func's signature, so the wrapper is an F (mypy cannot see it)
     return wrapper  # type: ignore[return-value]
 
 
@@ -211,6 +212,7 @@ def endpoint_options(func: F) -> F:
         ),
     ):
         wrapper = option(wrapper)
+    # the decorated wrapper stands in for func as click's command callback (mypy cannot see it)
     return wrapper  # type: ignore[return-value]
 
 

@@ -102,6 +102,7 @@ def read_dataset(data: Path | str | None = None) -> Dataset:
     out = Dataset()
     for name in sorted(store.named_graphs(), key=lambda g: g.value):
         triples = {
+            # term_text is str(), the N-Triples form of any term; its hint names the bound kinds
             (term_text(q.subject), term_text(q.predicate), term_text(q.object))  # type: ignore[arg-type]
             for q in store.quads_for_pattern(None, None, None, name)
         }

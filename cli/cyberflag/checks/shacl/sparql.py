@@ -153,7 +153,7 @@ def _rdflib_rows(graph: Graph, c: Constraint, nodes: set[Node]) -> Iterator[Row]
     this = Variable("this")
     values = CompValue("values", res=[{this: n} for n in nodes])
     project.p = CompValue("Join", p1=CompValue("ToMultiSet", p=values), p2=project.p, lazy=True)
-    for row in graph.query(query):
+    for row in graph.query(query):  # a SELECT: its rows are ResultRows, never bool or triples
         yield row.asdict()  # type: ignore[union-attr]
 
 

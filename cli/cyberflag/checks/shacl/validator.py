@@ -214,6 +214,7 @@ def prepared_queries() -> Iterator[None]:
             strOrQuery = cache[key]
         return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
 
+    # patched for the block only (rdflib has no hook for a parse cache), restored in finally
     SPARQLProcessor.query = query  # type: ignore[method-assign]
     try:
         yield

@@ -115,6 +115,15 @@ def test_quote_in_boilerplate_is_rejected(data: Path) -> None:
     )
 
 
+def test_offset_that_is_not_a_number_is_a_missing_position(data: Path) -> None:
+    # The shapes layer names the bad datatype; this layer once stopped validate with int()'s
+    # ValueError.
+    edit(data, A0, 'oa:start "1001"^^xsd:nonNegativeInteger', 'oa:start "1001a"^^xsd:string')
+    (finding,) = errors(anchoring.check(union(data), data))
+    assert finding.focus == f"{ID}span/council-leaders-warn-online-child-abuse/1001-1172"
+    assert finding.message == "span lacks a position or a quote selector"
+
+
 def test_publisher_evidence_may_lie_in_furniture_and_nothing_else(data: Path) -> None:
     # Rule 12: the copyright line is evidence of who published the page; as a date's
     # evidence it is boilerplate and rejected.
@@ -270,6 +279,30 @@ def test_daily_average_over_the_wrong_number_of_days(data: Path) -> None:
     assert finding.detail[0] == ("working: 5,653 / 30 days (2016-04-01 to 2016-04-30) = 188.43")
 
 
+def test_derived_figure_whose_period_is_not_dates_is_an_error() -> None:
+    # The shapes layer reports the bad date; this layer once stopped validate with TypeError
+    # (a str subtracted from a date) instead of reporting the figure as lacking a period.
+    graph = Graph().parse(
+        format="turtle",
+        data="""
+        @prefix cf: <https://w3id.org/cyberflag/ontology#> .
+        @prefix prov: <http://www.w3.org/ns/prov#> .
+        @prefix qb: <http://purl.org/linked-data/cube#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <http://example.org/avg> a qb:Observation ; cf:value 10 ; cf:comparator cf:Exactly ;
+            cf:derivation cf:DailyAverage ; prov:wasDerivedFrom <http://example.org/n> ;
+            cf:refPeriod <http://example.org/bad> .
+        <http://example.org/n> a qb:Observation ; cf:value 3650 ; cf:comparator cf:Exactly ;
+            cf:refPeriod <http://example.org/year> .
+        <http://example.org/bad> cf:startDate "2016-01-01"^^xsd:date ; cf:endDate "2016" .
+        <http://example.org/year> cf:startDate "2016-01-01"^^xsd:date ;
+            cf:endDate "2016-12-31"^^xsd:date .
+        """,
+    )
+    (finding,) = errors(arithmetic.check(graph))
+    assert finding.message == "a derived figure or one of its parts lacks a value or a period"
+
+
 # --- consistency ----------------------------------------------------------------------------------
 
 
@@ -313,6 +346,28 @@ def test_same_words_given_to_two_speakers(data: Path) -> None:
         )
     warnings = [f for f in consistency.check(union(data)) if f.severity == WARNING]
     assert [f.message for f in warnings] == ["the same words are attributed to different speakers"]
+
+
+def test_figure_without_a_period_is_left_to_the_shapes_layer() -> None:
+    # The layers run on data the shapes reject; a figure with no period, or a period whose
+    # bounds are not dates, once stopped validate with AttributeError (None.toPython()).
+    graph = Graph().parse(
+        format="turtle",
+        data="""
+        @prefix cf: <https://w3id.org/cyberflag/ontology#> .
+        @prefix qb: <http://purl.org/linked-data/cube#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <http://example.org/a> a qb:Observation ; cf:measure <http://example.org/m> ;
+            cf:value 1 ; cf:refPeriod <http://example.org/p> .
+        <http://example.org/b> a qb:Observation ; cf:measure <http://example.org/m> ; cf:value 2 .
+        <http://example.org/c> a qb:Observation ; cf:measure <http://example.org/m> ;
+            cf:value 3 ; cf:refPeriod <http://example.org/q> .
+        <http://example.org/p> cf:startDate "2016-01-01"^^xsd:date ;
+            cf:endDate "2016-12-31"^^xsd:date .
+        <http://example.org/q> cf:startDate "2016-01-01"^^xsd:date ; cf:endDate "2016" .
+        """,
+    )
+    assert consistency.check(graph) == []
 
 
 # --- vocabulary -----------------------------------------------------------------------------------

@@ -371,6 +371,16 @@ def test_trig_keeps_named_graphs(tmp_path: Path) -> None:
     assert len(quads) == 3
 
 
+def test_trig_writes_the_default_graph_first_outside_any_block() -> None:
+    ds = Dataset()
+    ds.add((CFD["d"], SCHEMA.name, Literal("default")))
+    ds.graph(CFD["graph/a"]).add((CFD["x"], SCHEMA.name, Literal("in a")))
+    text = dumps_trig(ds)
+    assert text.index('"default"') < text.index("graph/a> {") < text.index('"in a"')
+    quads = list(ox.parse(text, format=ox.RdfFormat.TRIG))
+    assert {str(q.graph_name) for q in quads} == {"DEFAULT", f"<{CFD['graph/a']}>"}
+
+
 def test_dump_writes_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "out.ttl"
     g = Graph()

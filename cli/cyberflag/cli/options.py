@@ -77,7 +77,7 @@ def _format_from_extension(func: F, formats: Sequence[str]) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         output, fmt = kwargs.get("output"), kwargs.get("fmt")
         named = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
-        if named is not None and named in formats:
+        if named is not None and named in formats and output is not None:
             context = click.get_current_context()
             given = context.get_parameter_source("fmt") in (
                 click.core.ParameterSource.COMMANDLINE,
@@ -93,6 +93,7 @@ def _format_from_extension(func: F, formats: Sequence[str]) -> F:
                 )
         return func(*args, **kwargs)
 
+    # functools.wraps keeps func's signature, so the wrapper is an F (mypy cannot see it)
     return wrapper  # type: ignore[return-value]
 
 
@@ -219,6 +220,7 @@ def endpoint_options(func: F) -> F:
         ),
     ):
         wrapper = option(wrapper)
+    # the decorated wrapper stands in for func as click's command callback (mypy cannot see it)
     return wrapper  # type: ignore[return-value]
 
 
@@ -317,6 +319,7 @@ def result_options(func: F, graphs: bool = True) -> F:
     the index's ``--store``, and ``--endpoint`` (with ``--timeout``, ``--graph``) to run on a SPARQL
     server instead. ``graphs``: whether the command can return a graph (who-said never does, so
     it does not offer graph formats that would always fail)."""
+    formats: tuple[str, ...]
     formats, help_text = SELECT_FORMATS, SELECT_FORMAT_HELP
     if graphs:
         formats, help_text = SELECT_FORMATS + GRAPH_FORMATS, RESULT_FORMAT_HELP

@@ -107,6 +107,7 @@ class Opened:
 
     def close(self) -> None:
         """Release the store and the build (it may then be deleted by a later rebuild)."""
+        # a closed build has no store: a use after close() fails at once, not on a stale store
         self.store = None  # type: ignore[assignment]
         if self._reader is not None:
             self._reader.close()

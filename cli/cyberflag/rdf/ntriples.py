@@ -47,7 +47,7 @@ def _lines(quads: list[Quad]) -> str:
     lines = set()
     for s, p, o, g in quads:
         terms = [nt_term(s, labels), nt_term(p, labels), nt_term(o, labels)]
-        if g != "":
+        if isinstance(g, Node):  # not "", the default graph (a URIRef is a str too)
             terms.append(nt_term(g, labels))
         lines.add(" ".join(terms) + " .\n")
     return "".join(sorted(lines))

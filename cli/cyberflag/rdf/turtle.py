@@ -115,7 +115,7 @@ class TermWriter:
 
 # --- blank nodes ----------------------------------------------------------------------------------
 
-Quad = tuple[Node, Node, Node, Node]  # s, p, o, graph name ("" = the single graph being written)
+Quad = tuple[Node, Node, Node, Node | str]  # s, p, o, graph name ("" = the single graph written)
 
 
 def canonical_quads(quads: Iterable[Quad]) -> list[Quad]:
@@ -129,7 +129,7 @@ def canonical_quads(quads: Iterable[Quad]) -> list[Quad]:
     if not any(isinstance(t, BNode) for q in quads for t in q[:3]):
         return quads
     encoded = Graph()
-    keys: dict[Node, str] = {}
+    keys: dict[Node | str, str] = {}
     for s, p, o, g in quads:
         key = keys.setdefault(g, str(len(keys)))
         encoded.add((s, URIRef(f"{key}\x00{p}"), o))
@@ -151,7 +151,7 @@ class _Layout:
 
 def _layout(quads: list[Quad]) -> _Layout:
     as_object: Counter[BNode] = Counter(o for _, _, o, _ in quads if isinstance(o, BNode))
-    graphs_of: dict[BNode, set[Node]] = defaultdict(set)
+    graphs_of: dict[BNode, set[Node | str]] = defaultdict(set)
     edges: dict[Node, list[BNode]] = defaultdict(list)  # subject → blank-node objects
     for s, _, o, g in quads:
         for t in (s, o):
@@ -192,7 +192,8 @@ def _object_key(term: Node) -> tuple[int, str, str, str]:
         return (0, str(term), "", "")
     if isinstance(term, BNode):
         return (1, str(term), "", "")
-    assert isinstance(term, Literal)
+    if not isinstance(term, Literal):
+        raise TypeError(f"cannot write {type(term).__name__} {term!r} as Turtle")
     datatype = "" if term.language else str(term.datatype or _XSD_STRING)
     return (2, str(term), datatype, term.language or "")
 
@@ -273,19 +274,23 @@ def dumps_trig(dataset: Dataset, prefixes: Mapping[str, str] = PREFIXES) -> str:
     sorted by graph name; within each block the same layout as :func:`dumps`."""
     quads: list[Quad] = []
     for s, p, o, g in dataset.quads((None, None, None, None)):
-        name = g.identifier if isinstance(g, Graph) else g
+        name: Node | None = g.identifier if isinstance(g, Graph) else g
         quads.append((s, p, o, "" if name in (None, DATASET_DEFAULT_GRAPH_ID) else name))
     quads = canonical_quads(quads)
     layout = _layout(quads)
     writer = TermWriter(prefixes)
     writer.bnode_labels = layout.labels
     body = _Body(writer, layout)
+    default: list[tuple[Node, Node, Node]] = []
     by_graph: dict[Node, list[tuple[Node, Node, Node]]] = defaultdict(list)
-    for s, p, o, g in quads:
-        by_graph[g].append((s, p, o))
+    for s, p, o, graph_name in quads:
+        if isinstance(graph_name, Node):  # not "", the default graph (a URIRef is a str too)
+            by_graph[graph_name].append((s, p, o))
+        else:
+            default.append((s, p, o))
     blocks = []
-    if "" in by_graph:
-        blocks.append(body.write(by_graph.pop("")))
+    if default:
+        blocks.append(body.write(default))
     for name in sorted(by_graph, key=_subject_key):
         if isinstance(name, BNode):
             label = writer.bnode_labels.setdefault(name, f"g{len(blocks)}")

@@ -102,6 +102,7 @@ def read_dataset(data: Path | str | None = None) -> Dataset:
     out = Dataset()
     for name in sorted(store.named_graphs(), key=lambda g: g.value):
         triples = {
+            # term_text is str(), the N-Triples form of any term; its hint names the bound kinds
             (term_text(q.subject), term_text(q.predicate), term_text(q.object))  # type: ignore[arg-type]
             for q in store.quads_for_pattern(None, None, None, name)
         }
@@ -193,7 +194,8 @@ def send(
     connection_class = (
         http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     )
-    assert parts.hostname is not None
+    if not parts.hostname:  # check_url has refused it already; send is public
+        raise InputError(f"{url!r} is not an http:// or https:// URL")
     connection = connection_class(parts.hostname, parts.port, timeout=timeout)
     try:
         target = parts.path or "/"

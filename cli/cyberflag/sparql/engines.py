@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -36,6 +36,10 @@ from cyberflag.sparql.results import AskResult, GraphResult, Result, Row, Select
 from cyberflag.sparql.syntax import QuerySyntaxError, query_form
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from rdflib.query import ResultRow
+
     from cyberflag.rdf.graphs import LoadedData
 
 ENGINES = ("oxigraph", "rdflib")
@@ -259,14 +263,15 @@ class RdflibEngine(Engine):
                 return AskResult(bool(result.askAnswer))
             if result.type in ("CONSTRUCT", "DESCRIBE"):
                 graph = result.graph
-                assert graph is not None
+                if graph is None:
+                    raise QueryEvaluationError(f"query failed: {result.type} gave no graph")
                 return GraphResult(
                     [(_from_rdflib(s), _from_rdflib(p), _from_rdflib(o)) for s, p, o in graph]
                 )
             variables = tuple(str(v) for v in (result.vars or []))
             rows: list[Row] = [
                 tuple(None if value is None else _from_rdflib(value) for value in row)
-                for row in result  # type: ignore[union-attr]
+                for row in cast("Iterable[ResultRow]", result)  # a SELECT's rows
             ]
             return SelectResult(variables, rows)
         except ParseException as error:

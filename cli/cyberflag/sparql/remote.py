@@ -325,7 +325,8 @@ def discover_graphs(
         f"FILTER (STRSTARTS(STR(?g), {json.dumps(prefix)})) }} ORDER BY ?g"
     )
     result = request(endpoint, text, timeout=timeout)
-    assert isinstance(result, SelectResult)
+    if not isinstance(result, SelectResult):
+        raise EndpointError(endpoint, "the answer to a SELECT query is not a table of results")
     return sorted(t.value for t in result.column("g") if t is not None and t.is_uri)
 
 
@@ -341,7 +342,8 @@ def graph_counts(
         "GROUP BY ?g"
     )
     result = request(endpoint, text, timeout=timeout)
-    assert isinstance(result, SelectResult)
+    if not isinstance(result, SelectResult):
+        raise EndpointError(endpoint, "the answer to a SELECT query is not a table of results")
     counts = {}
     for g, n in result.rows:
         if g is None or n is None or not n.value.isdigit():

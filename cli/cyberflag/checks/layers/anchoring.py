@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from cyberflag.checks.findings import ERROR, INFO, Finding
 from cyberflag.checks.layers import quotations
@@ -131,20 +132,25 @@ def _short(text: str) -> str:
     return flat if len(flat) <= _SHOWN else flat[: _SHOWN - 1] + "…"
 
 
-def _selectors(graph: Graph, span: URIRef) -> tuple[int | None, int | None, str | None]:
+def _offset(value: Node | None) -> int | None:
+    """A selector's offset; None when it is not a whole number (the shapes layer says which)."""
+    text = str(value) if isinstance(value, Literal) else ""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _selectors(graph: Graph, span: Node) -> tuple[int | None, int | None, str | None]:
     start = end = exact = None
     for sel in graph.objects(span, OA.hasSelector):
         if (sel, RDF.type, OA.TextPositionSelector) in graph:
             s, e = graph.value(sel, OA.start), graph.value(sel, OA.end)
-            start = int(s) if s is not None else None
-            end = int(e) if e is not None else None
+            start, end = _offset(s), _offset(e)
         if (sel, RDF.type, OA.TextQuoteSelector) in graph:
             value = graph.value(sel, OA.exact)
             exact = str(value) if value is not None else None
     return start, end, exact
 
 
-def furniture_only(graph: Graph, span: URIRef) -> bool:
+def furniture_only(graph: Graph, span: Node) -> bool:
     """Whether every use of ``span`` is as ``cf:publisherEvidence`` (rule 12: may lie outside)."""
     uses = {predicate for _, predicate in graph.subject_predicates(span)}
     return uses == {CF.publisherEvidence}
@@ -201,8 +207,8 @@ def check(graph: Graph, data_dir: Path) -> list[Finding]:
     """All anchoring findings for ``graph`` (the data union) against ``data_dir``'s sources."""
     sources, findings = load_sources(data_dir)
     checked = 0
-    read: dict[URIRef, tuple[int, int, str]] = {}  # span -> start, end, exact: read once
-    for span in sorted(graph.subjects(RDF.type, OA.SpecificResource)):
+    read: dict[Node, tuple[int, int, str]] = {}  # span -> start, end, exact: read once
+    for span in sorted(graph.subjects(RDF.type, OA.SpecificResource), key=str):
         article = graph.value(span, OA.hasSource)
         file = graph.value(article, CF.sourceFile) if article is not None else None
         source = sources.get(str(file)) if file is not None else None
@@ -243,7 +249,7 @@ def check(graph: Graph, data_dir: Path) -> list[Finding]:
 
 
 def check_reported_words(
-    graph: Graph, spans: dict[URIRef, tuple[int, int, str]]
+    graph: Graph, spans: dict[Node, tuple[int, int, str]]
 ) -> list[Finding]:
     """A report's ``cf:reportedWords`` must be its spans' words in text order, joined (rule 1).
 

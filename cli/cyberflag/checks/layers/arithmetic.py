@@ -15,8 +15,9 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import PROV, RDF
+from rdflib.term import Node
 
 from cyberflag.checks.findings import ERROR, INFO, Finding
 from cyberflag.rdf.namespaces import CF, QB
@@ -55,9 +56,9 @@ def _fmt(x: Fraction) -> str:
 class Figure:
     """An observation's stated value, comparator and period."""
 
-    node: URIRef
+    node: Node
     value: Fraction
-    comparator: URIRef
+    comparator: Node | None
     start: dt.date
     end: dt.date
     decimals: int
@@ -79,21 +80,23 @@ class Figure:
         return None
 
 
-def figure(graph: Graph, node: URIRef) -> Figure | None:
+def figure(graph: Graph, node: Node) -> Figure | None:
     value = graph.value(node, CF.value)
     period = graph.value(node, CF.refPeriod)
     start = graph.value(period, CF.startDate) if period is not None else None
     end = graph.value(period, CF.endDate) if period is not None else None
-    if value is None or start is None or end is None:
-        return None
+    first = start.toPython() if isinstance(start, Literal) else None
+    last = end.toPython() if isinstance(end, Literal) else None
+    if value is None or not isinstance(first, dt.date) or not isinstance(last, dt.date):
+        return None  # a period bound that is not a date: the shapes layer reports it
     lexical = str(value)
     decimals = len(lexical.split(".", 1)[1]) if "." in lexical else 0
     return Figure(
         node,
         Fraction(lexical),
         graph.value(node, CF.comparator),
-        start.toPython(),
-        end.toPython(),
+        first,
+        last,
         decimals,
     )
 
@@ -111,10 +114,10 @@ def _sub(a: Range, b: Range) -> Range:
     return Range(lo if lo is not None else Fraction(-(10**12)), hi)
 
 
-def compute(derivation: URIRef, target: Figure, parts: list[Figure]) -> tuple[Range | None, str]:
+def compute(derivation: Node, target: Figure, parts: list[Figure]) -> tuple[Range | None, str]:
     """The range the derived value must lie in, and the working (or why it cannot be computed)."""
-    ranges = [p.range() for p in parts]
-    if any(r is None for r in ranges):
+    ranges = [r for r in (p.range() for p in parts) if r is not None]
+    if len(ranges) != len(parts):
         return None, "a part is stated too vaguely to compute with"
     ordered = sorted(zip(parts, ranges, strict=True), key=lambda pr: pr[0].start)
     if derivation == CF.DailyAverage:
@@ -137,14 +140,14 @@ def compute(derivation: URIRef, target: Figure, parts: list[Figure]) -> tuple[Ra
         return None, "the whole the share is taken of is not in the data"
     if derivation == CF.CumulativeTotal:
         covered = sum(p.days for p in parts)
-        total = sum((r.lo for r in ranges), Fraction(0))  # type: ignore[union-attr]
+        total = sum((r.lo for r in ranges), Fraction(0))
         if covered < target.days:
             return None, (
                 f"the parts in the data cover {covered} of the period's "
                 f"{target.days} days (they sum to at least {_fmt(total)})"
             )
-        his = [r.hi for r in ranges]  # type: ignore[union-attr]
-        hi = sum(his, Fraction(0)) if all(h is not None for h in his) else None
+        his = [r.hi for r in ranges if r.hi is not None]
+        hi = sum(his, Fraction(0)) if len(his) == len(ranges) else None
         return Range(total, hi), " + ".join(str(r) for r in ranges)
     return None, f"unknown derivation {derivation}"
 
@@ -173,13 +176,16 @@ def agrees(stated: Figure, computed: Range) -> tuple[bool, str]:
 def check(graph: Graph) -> list[Finding]:
     """One finding per derived observation: confirmed, contradicted or not checkable."""
     findings: list[Finding] = []
-    for node in sorted(graph.subjects(RDF.type, QB.Observation)):
+    for node in sorted(graph.subjects(RDF.type, QB.Observation), key=str):
         derivation = graph.value(node, CF.derivation)
         if derivation is None:
             continue
         target = figure(graph, node)
-        parts = [figure(graph, p) for p in sorted(graph.objects(node, PROV.wasDerivedFrom))]
-        if target is None or any(p is None for p in parts):
+        parts = [
+            figure(graph, p) for p in sorted(graph.objects(node, PROV.wasDerivedFrom), key=str)
+        ]
+        known = [p for p in parts if p is not None]
+        if target is None or len(known) != len(parts):
             findings.append(
                 Finding(
                     LAYER,
@@ -190,7 +196,7 @@ def check(graph: Graph) -> list[Finding]:
             )
             continue
         name = str(derivation).rsplit("#", 1)[-1]
-        computed, working = compute(derivation, target, parts)  # type: ignore[arg-type]
+        computed, working = compute(derivation, target, known)
         if computed is None:
             findings.append(Finding(LAYER, INFO, str(node), f"{name}: not checkable", (working,)))
             continue

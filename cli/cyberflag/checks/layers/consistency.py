@@ -9,14 +9,16 @@ nodes it ``cf:concerns`` and a ``cf:explanation``) and is then shown as explaine
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib.term import Node
 
 from cyberflag.checks.findings import EXPLAINED, INFO, WARNING, Finding
 from cyberflag.rdf.namespaces import CF, OA, ORG, QB, SCHEMA
@@ -26,7 +28,7 @@ OVERLAP = 0.5
 """Two periods describe "the same time" when they share at least half of the shorter one."""
 
 
-def _label(graph: Graph, node: URIRef | None) -> str:
+def _label(graph: Graph, node: Node | None) -> str:
     if node is None:
         return "—"
     for prop in (SKOS.prefLabel, SCHEMA.name, DCTERMS.title):
@@ -35,13 +37,31 @@ def _label(graph: Graph, node: URIRef | None) -> str:
     return str(node).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def explanations(graph: Graph) -> list[tuple[frozenset[URIRef], str]]:
+def explanations(graph: Graph) -> list[tuple[frozenset[Node], str]]:
     """The reviewed conflicts: the set of nodes each concerns, and its explanation."""
     found = []
     for node in graph.subjects(RDF.type, CF.ExplainedConflict):
         concerns = frozenset(graph.objects(node, CF.concerns))
         found.append((concerns, str(graph.value(node, CF.explanation) or "")))
     return found
+
+
+def _typed(graph: Graph, kind: URIRef) -> list[URIRef]:
+    """The IRIs of type ``kind``: the nodes compared (as :func:`group_keys` forms their groups)."""
+    return [node for node in graph.subjects(RDF.type, kind) if isinstance(node, URIRef)]
+
+
+def _period(graph: Graph, node: URIRef) -> tuple[dt.date, dt.date] | None:
+    """The figure's period as dates; None when it has none (the shapes layer reports that)."""
+    period = graph.value(node, CF.refPeriod)
+    start = graph.value(period, CF.startDate) if period is not None else None
+    end = graph.value(period, CF.endDate) if period is not None else None
+    if not isinstance(start, Literal) or not isinstance(end, Literal):
+        return None
+    first, last = start.toPython(), end.toPython()
+    if not isinstance(first, dt.date) or not isinstance(last, dt.date):
+        return None
+    return first, last
 
 
 def _finding(graph: Graph, nodes: Iterable[URIRef], message: str, detail: list[str]) -> Finding:
@@ -78,8 +98,8 @@ def _observation_line(graph: Graph, node: URIRef) -> str:
 
 def observation_conflicts(graph: Graph) -> list[Finding]:
     """Same measure, area, category and victim group, overlapping periods, different figures."""
-    groups: dict[tuple, list[URIRef]] = defaultdict(list)
-    for node in graph.subjects(RDF.type, QB.Observation):
+    groups: dict[tuple[Node | None, ...], list[URIRef]] = defaultdict(list)
+    for node in _typed(graph, QB.Observation):
         key = tuple(
             graph.value(node, p)
             for p in (CF.measure, CF.refArea, CF.offenceCategory, CF.victimGroup)
@@ -88,15 +108,10 @@ def observation_conflicts(graph: Graph) -> list[Finding]:
     findings = []
     for nodes in groups.values():
         for a, b in itertools.combinations(sorted(nodes), 2):
-            pa, pb = graph.value(a, CF.refPeriod), graph.value(b, CF.refPeriod)
-            sa, ea = (
-                graph.value(pa, CF.startDate).toPython(),
-                graph.value(pa, CF.endDate).toPython(),
-            )
-            sb, eb = (
-                graph.value(pb, CF.startDate).toPython(),
-                graph.value(pb, CF.endDate).toPython(),
-            )
+            period_a, period_b = _period(graph, a), _period(graph, b)
+            if period_a is None or period_b is None:
+                continue  # a figure without a period (or not dates) cannot overlap another
+            (sa, ea), (sb, eb) = period_a, period_b
             overlap = (min(ea, eb) - max(sa, sb)).days + 1
             shorter = min((ea - sa).days, (eb - sb).days) + 1
             if overlap < OVERLAP * shorter:
@@ -124,7 +139,7 @@ def observation_conflicts(graph: Graph) -> list[Finding]:
 def normal(text: str) -> str:
     """Text compared across outlets: curly and straight quotes alike, case and spacing ignored."""
     text = unicodedata.normalize("NFKC", text).translate(
-        str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
+        str.maketrans("‘’“”", "''\"\"")
     )
     return re.sub(r"[\s\"'.,]+", " ", text).strip().casefold()
 
@@ -133,7 +148,7 @@ def statement_conflicts(graph: Graph) -> list[Finding]:
     """Same words given to different speakers, and one statement reported on different dates."""
     findings = []
     by_text: dict[str, list[URIRef]] = defaultdict(list)
-    for node in graph.subjects(RDF.type, CF.Statement):
+    for node in _typed(graph, CF.Statement):
         by_text[normal(str(graph.value(node, SCHEMA.text)))].append(node)
         dates = set()
         for report in graph.objects(node, CF.hasReport):
@@ -169,8 +184,8 @@ def statement_conflicts(graph: Graph) -> list[Finding]:
 
 def role_conflicts(graph: Graph) -> list[Finding]:
     """A person given different roles in the same organisation by different articles."""
-    roles: dict[tuple, list[URIRef]] = defaultdict(list)
-    for m in graph.subjects(RDF.type, ORG.Membership):
+    roles: dict[tuple[Node | None, Node | None], list[URIRef]] = defaultdict(list)
+    for m in _typed(graph, ORG.Membership):
         roles[(graph.value(m, ORG.member), graph.value(m, ORG.organization))].append(m)
     findings = []
     for (person, org), memberships in roles.items():

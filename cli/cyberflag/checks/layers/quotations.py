@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from cyberflag.checks.findings import ERROR, Finding
 from cyberflag.rdf.namespaces import CF, OA
@@ -62,7 +63,7 @@ def unbalanced(words: str) -> bool:
     return words.count('"') % 2 == 1
 
 
-Positions = dict[URIRef, tuple[int, int, str]]
+Positions = dict[Node, tuple[int, int, str]]
 """span -> (start, end, exact), as the anchoring layer read them."""
 
 
@@ -71,14 +72,14 @@ def check(graph: Graph, texts: dict[URIRef, str], spans: Positions) -> list[Find
     and whose spans are in ``spans``."""
     findings = []
     for kind in (CF.DirectQuote, CF.PartialQuote):
-        for statement in sorted(graph.subjects(CF.statementKind, kind)):
-            for report in sorted(graph.objects(statement, CF.hasReport)):
+        for statement in sorted(graph.subjects(CF.statementKind, kind), key=str):
+            for report in sorted(graph.objects(statement, CF.hasReport), key=str):
                 findings += _report(graph, texts, spans, report, direct=kind == CF.DirectQuote)
     return findings
 
 
 def _report(
-    graph: Graph, texts: dict[URIRef, str], spans: Positions, report: URIRef, direct: bool
+    graph: Graph, texts: dict[URIRef, str], spans: Positions, report: Node, direct: bool
 ) -> list[Finding]:
     segments: list[Segment] = []
     text = None

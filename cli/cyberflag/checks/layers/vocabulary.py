@@ -88,7 +88,9 @@ def declared_terms(ontology: Graph) -> set[URIRef]:
 
 def used_terms(graph: Graph) -> set[tuple[str, URIRef]]:
     """('property', p) for every predicate and ('class', c) for every rdf:type object."""
-    used: set[tuple[str, URIRef]] = {("property", p) for p in graph.predicates()}
+    used: set[tuple[str, URIRef]] = {
+        ("property", p) for p in graph.predicates() if isinstance(p, URIRef)
+    }
     used |= {("class", c) for c in graph.objects(None, RDF.type) if isinstance(c, URIRef)}
     return used
 

@@ -100,6 +100,15 @@ class Constraint:
 
 
 
+def _string_literals(nodes: Iterable[Node]) -> tuple[Literal, ...] | None:
+    """``nodes`` sorted, if every one is a string literal (a message pySHACL can format)."""
+    from rdflib import Literal
+
+    found = list(nodes)
+    strings = [n for n in found if isinstance(n, Literal) and isinstance(n.value, str)]
+    return tuple(sorted(strings)) if len(strings) == len(found) else None
+
+
 def batchable(shapes: Graph) -> list[Constraint]:
     """The constraints in ``shapes`` that this module can evaluate exactly as pySHACL would."""
     from rdflib import Literal
@@ -119,18 +128,17 @@ def batchable(shapes: Graph) -> list[Constraint]:
         )
         severities = list(shapes.objects(shape, SH.severity))
         selects = list(shapes.objects(constraint, SH.select))
-        messages = tuple(sorted(shapes.objects(constraint, SH.message)))
-        shape_messages = tuple(sorted(shapes.objects(shape, SH.message)))
+        messages = _string_literals(shapes.objects(constraint, SH.message))
+        shape_messages = _string_literals(shapes.objects(shape, SH.message))
         if (
             not targets
             or len(severities) > 1
             or len(selects) != 1
             or (constraint, SH.prefixes, None) in shapes
             or (constraint, SH.deactivated, None) in shapes
-            or not all(
-                isinstance(m, Literal) and isinstance(m.value, str)
-                for m in (*selects, *messages, *shape_messages)
-            )
+            or messages is None
+            or shape_messages is None
+            or not all(isinstance(m, Literal) and isinstance(m.value, str) for m in selects)
         ):
             continue
         text = str(selects[0])

@@ -153,7 +153,7 @@ def _rdflib_rows(graph: Graph, c: Constraint, nodes: set[Node]) -> Iterator[Row]
     this = Variable("this")
     values = CompValue("values", res=[{this: n} for n in nodes])
     project.p = CompValue("Join", p1=CompValue("ToMultiSet", p=values), p2=project.p, lazy=True)
-    for row in graph.query(query):
+    for row in graph.query(query):  # a SELECT: its rows are ResultRows, never bool or triples
         yield row.asdict()  # type: ignore[union-attr]
 
 
@@ -220,7 +220,10 @@ class _OxigraphCopy:
                 ox.Quad(ox.NamedNode(f"urn:cyberflag:{i}"), p, literals[lit])
                 for i, lit in enumerate(typed)
             )
-            for row in scratch.query("SELECT ?s ?o WHERE { ?s ?p ?o }"):
+            solutions = scratch.query("SELECT ?s ?o WHERE { ?s ?p ?o }")
+            if not isinstance(solutions, ox.QuerySolutions):  # a SELECT's answer is solutions
+                raise TypeError(f"unexpected Oxigraph answer: {type(solutions).__name__}")
+            for row in solutions:
                 canonical[typed[int(row["s"].value.rsplit(":", 1)[1])]] = row["o"]
         back: dict[Any, Node] = {}
         collided: set[Any] = set()

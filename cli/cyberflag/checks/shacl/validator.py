@@ -214,6 +214,7 @@ def prepared_queries() -> Iterator[None]:
             strOrQuery = cache[key]
         return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
 
+    # patched for the block only (rdflib has no hook for a parse cache), restored in finally
     SPARQLProcessor.query = query  # type: ignore[method-assign]
     try:
         yield
@@ -376,7 +377,7 @@ def validate_graph(
                 inplace=True,  # adds nothing without inference, and saves pySHACL a copy
                 allow_warnings=True,
                 allow_infos=True,
-                focus_nodes=focus_nodes,
+                focus_nodes=[*focus_nodes] if focus_nodes is not None else None,  # its list type
             )
     finally:
         for triple in added:

@@ -303,6 +303,28 @@ def test_derived_figure_whose_period_is_not_dates_is_an_error() -> None:
     assert finding.message == "a derived figure or one of its parts lacks a value or a period"
 
 
+def test_derived_figure_whose_value_is_not_a_number_is_an_error() -> None:
+    # The shapes layer reports the datatype; this layer once stopped validate with ValueError.
+    graph = Graph().parse(
+        format="turtle",
+        data="""
+        @prefix cf: <https://w3id.org/cyberflag/ontology#> .
+        @prefix prov: <http://www.w3.org/ns/prov#> .
+        @prefix qb: <http://purl.org/linked-data/cube#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <http://example.org/avg> a qb:Observation ; cf:value "abc" ; cf:comparator cf:Exactly ;
+            cf:derivation cf:DailyAverage ; prov:wasDerivedFrom <http://example.org/n> ;
+            cf:refPeriod <http://example.org/year> .
+        <http://example.org/n> a qb:Observation ; cf:value 3650 ; cf:comparator cf:Exactly ;
+            cf:refPeriod <http://example.org/year> .
+        <http://example.org/year> cf:startDate "2016-01-01"^^xsd:date ;
+            cf:endDate "2016-12-31"^^xsd:date .
+        """,
+    )
+    (finding,) = errors(arithmetic.check(graph))
+    assert finding.message == "a derived figure or one of its parts lacks a value or a period"
+
+
 # --- consistency ----------------------------------------------------------------------------------
 
 

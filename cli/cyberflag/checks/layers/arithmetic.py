@@ -90,10 +90,14 @@ def figure(graph: Graph, node: Node) -> Figure | None:
     if value is None or not isinstance(first, dt.date) or not isinstance(last, dt.date):
         return None  # a period bound that is not a date: the shapes layer reports it
     lexical = str(value)
+    try:
+        number = Fraction(lexical)
+    except (ValueError, ZeroDivisionError):
+        return None  # not a number ("abc"): the shapes layer reports its datatype
     decimals = len(lexical.split(".", 1)[1]) if "." in lexical else 0
     return Figure(
         node,
-        Fraction(lexical),
+        number,
         graph.value(node, CF.comparator),
         first,
         last,

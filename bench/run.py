@@ -88,7 +88,7 @@ def child_bulk_load(args: list[str]) -> None:
 
     data, target = args
     store = ox.Store(target)
-    store.bulk_extend(builds.quads(index_sources.sources(Path(data), resources.ontology_path())))
+    store.bulk_extend(index_sources.quads(index_sources.sources(Path(data), resources.ontology_path())))
     store.flush()
 
 

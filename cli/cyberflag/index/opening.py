@@ -14,9 +14,9 @@ import pyoxigraph as ox
 
 from cyberflag.errors import InputError
 from cyberflag.index.builds import Index, Opened
-from cyberflag.index.sources import sources
+from cyberflag.index.sources import load_into, sources
 from cyberflag.rdf import resources
-from cyberflag.rdf.files import display_path, parse_error
+from cyberflag.rdf.files import display_path
 
 STORE_ENV = "CYBERFLAG_STORE"
 """Environment variable naming the cache folder (as ``--store DIR``)."""
@@ -87,14 +87,7 @@ def open_store(
     small = sum(s.size for s in found) < IN_MEMORY_MAX_BYTES
     if chosen == "memory" or (chosen == "auto" and small and not rebuild):
         memory = ox.Store()
-        for source in found:
-            try:
-                memory.load(
-                    path=str(source.path), format=ox.RdfFormat.TURTLE,
-                    to_graph=ox.NamedNode(source.graph),
-                )
-            except (SyntaxError, OSError, ValueError) as error:
-                raise parse_error(source.path, error) from None
+        load_into(memory, found)
         return Opened(memory, "memory", len(memory), time.perf_counter() - began, len(found))
     folder = index_dir(cache_root(store), data_dir, onto)
     return Index(folder).open(found, rebuild=rebuild, began=began)

@@ -29,7 +29,8 @@ import pyoxigraph as ox
 
 from cyberflag.errors import InputError
 from cyberflag.index import builds, opening
-from cyberflag.rdf import files, resources
+from cyberflag.index import sources as index_sources
+from cyberflag.rdf import resources
 from cyberflag.rdf.files import data_files, display_path
 from cyberflag.rdf.files import graph_name as graph_iri
 from cyberflag.sparql.results import AskResult, GraphResult, Result, Row, SelectResult, Term
@@ -176,24 +177,15 @@ class OxigraphEngine(Engine):
             return
         data_dir = Path(data) if data is not None else resources.data_dir()
         resources.require_dir(data_dir, "data directory")
-        files = data_files(data_dir)
-        if not files:
-            raise InputError(f"no Turtle files (*.ttl) under {display_path(data_dir)}")
-        self.store = ox.Store(str(location)) if location is not None else ox.Store()
-        for path in files:
-            self._load(path, graph_iri(path.relative_to(data_dir).as_posix()))
+        onto: Path | None = None
         if include_ontology:
             onto = Path(ontology) if ontology is not None else resources.ontology_path()
             resources.require_file(onto, "ontology")
-            self._load(onto, graph_iri(f"ontology/{onto.stem}"))
-
-    def _load(self, path: Path, graph: str) -> None:
-        try:
-            self.store.bulk_load(
-                path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph)
-            )
-        except (SyntaxError, OSError, ValueError) as error:
-            raise files.parse_error(path, error) from None
+        found = index_sources.sources(data_dir, onto)
+        if not any(s.key.startswith("data/") for s in found):
+            raise InputError(f"no Turtle files (*.ttl) under {display_path(data_dir)}")
+        self.store = ox.Store(str(location))
+        index_sources.load_into(self.store, found, bulk=True)
 
     def _run(self, text: str) -> Result:
         try:

@@ -82,13 +82,13 @@ def child_bulk_load(args: list[str]) -> None:
     """pyoxigraph alone: parse every file and bulk-load it into a new on-disk store."""
     import pyoxigraph as ox
 
-    from cyberflag.index import builds
     from cyberflag.index import sources as index_sources
     from cyberflag.rdf import resources
 
     data, target = args
     store = ox.Store(target)
-    store.bulk_extend(index_sources.quads(index_sources.sources(Path(data), resources.ontology_path())))
+    found = index_sources.sources(Path(data), resources.ontology_path())
+    store.bulk_extend(index_sources.quads(found))
     store.flush()
 
 

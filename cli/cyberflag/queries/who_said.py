@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from cyberflag.queries import catalogue
 from cyberflag.queries.header import parse_query
+from cyberflag.rdf.prefixes import PREFIXES
 
 if TYPE_CHECKING:
     from cyberflag.sparql.engines import Engine
@@ -19,7 +20,7 @@ SPEAKERS = Path(__file__).with_name("speakers.rq")
 """The helper query that finds the people a ``--person`` text names (shipped in the package, not
 among the saved queries: it answers a question of the command, not of a reader)."""
 
-NO_SPEAKER = "https://w3id.org/cyberflag/id/person/-"
+NO_SPEAKER = PREFIXES["cfd"] + "person/-"
 """Bound as the speaker when no name matches: the query then returns no rows, with its columns."""
 
 def speakers_named(engine: Engine, person: tuple[str, ...]) -> list[str]:

@@ -65,6 +65,13 @@ class DataError(InputError):
         return f"{where}: {self.message}"
 
 
+class CacheError(CyberflagError):
+    """A cache folder (the query index) cannot be used even after it was rebuilt once: exit 1,
+    naming the folder and what to do. Damage that a rebuild repairs is only a note."""
+
+    exit_code = EXIT_FAILURE
+
+
 def redact_url(url: str) -> str:
     """``url`` without any ``user:password@`` part, fit to print.
 
@@ -108,6 +115,7 @@ __all__ = [
     "EXIT_FAILURE",
     "EXIT_OK",
     "EXIT_USAGE",
+    "CacheError",
     "CyberflagError",
     "DataError",
     "EndpointError",

@@ -14,6 +14,7 @@ format asks for it) or pySHACL (only ``validate`` does).
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
 from typing import Any
@@ -107,6 +108,21 @@ def one_line(text: str) -> str:
 def cli() -> None:
     """Query and check the cyberflag knowledge graph: how UK news reported police-recorded online
     child sexual abuse, 2016-2020."""
+    notes = logging.getLogger("cyberflag")
+    if not any(isinstance(h, NoteHandler) for h in notes.handlers):
+        notes.addHandler(NoteHandler())
+        notes.propagate = False
+
+
+class NoteHandler(logging.Handler):
+    """What the library logs for the person at the terminal (the query index was damaged and
+    rebuilt, ...) as one ``cyberflag: note: ...`` line each on stderr."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"cyberflag: note: {' '.join(record.getMessage().split())}", err=True)
 
 
 def main() -> None:

@@ -48,8 +48,16 @@ def show_stats(fmt: str, data: Path | None) -> None:
 @click.option(
     "--rebuild", is_flag=True, help="Build from every file, even when the index is up to date."
 )
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Also read the whole index to find damage that opening it cannot see (files changed "
+    "in place, a wrong triple count), and rebuild it if there is any.",
+)
 @output_options(formats=TEXT_FORMATS, output=False)
-def build_index(store: Path | None, data: Path | None, rebuild: bool, fmt: str) -> None:
+def build_index(
+    store: Path | None, data: Path | None, rebuild: bool, check: bool, fmt: str
+) -> None:
     """Build or update the on-disk query index, and say what was done.
 
     \b
@@ -59,10 +67,11 @@ def build_index(store: Path | None, data: Path | None, rebuild: bool, fmt: str) 
     and reused while the data files are unchanged; changed files are applied to
     it, or it is rebuilt. Data under 1.5 MB of Turtle is read into memory
     instead, which is faster; this command builds the index whatever the size.
+    The index is a cache: a damaged one is rebuilt, with a note on stderr.
     """
     from cyberflag.index import opening
 
-    opened = opening.open_store(data, store=store, mode="disk", rebuild=rebuild)
+    opened = opening.open_store(data, store=store, mode="disk", rebuild=rebuild, check=check)
     report = {
         "action": opened.action,
         "triples": opened.triples,

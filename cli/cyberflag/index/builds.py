@@ -49,6 +49,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import re
 import shutil
@@ -62,11 +63,14 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from cyberflag.atomic import write_text_atomic
+from cyberflag.errors import CacheError
+from cyberflag.index import inventory
 from cyberflag.index.sources import Source, load_into, quads
 from cyberflag.rdf.files import graph_name, sha256_file
 
-FORMAT = 1
-"""Bump when what a build holds changes (graph naming, loading rules): old builds are rebuilt."""
+FORMAT = 2
+"""Bump when what a build holds changes (graph naming, loading rules, the pointer's fields): old
+builds are rebuilt. 2: the pointer records the build's files (:mod:`cyberflag.index.inventory`)."""
 
 UPDATE_MAX_FRACTION = 0.2
 """Changed files up to this share of the data's bytes are applied to a copy of the current build;
@@ -84,6 +88,9 @@ current, creates the file and sleeps (60 s by default), so that a test can kill 
 start a second command while it holds the build lock."""
 
 _OX_LOCATION = re.compile(r"^Parser error (?:at|between) line [^:]*:\s*")
+log = logging.getLogger("cyberflag")
+"""Notes for the person running the command (the command line prints them on stderr)."""
+
 _POINTER = "current.json"
 _LOCK = "lock"
 
@@ -131,11 +138,12 @@ class Index:
             data = json.loads((self.folder / _POINTER).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
+        if not _well_formed(data):
+            return None  # another version's, or damaged: rebuilt, never trusted
+        pointer: dict[str, Any] = data
+        if not (self.folder / pointer["build"]).is_dir():
             return None
-        if not (self.folder / str(data.get("build"))).is_dir():
-            return None
-        return data
+        return pointer
 
     def _write_pointer(self, pointer: dict[str, Any]) -> None:
         write_text_atomic(self.folder / _POINTER, json.dumps(pointer, indent=0) + "\n")
@@ -164,26 +172,56 @@ class Index:
     # opening
 
     def open(self, found: list[Source], *, rebuild: bool = False, began: float) -> Opened:
-        """The current build, brought up to date with ``found`` first when needed."""
+        """The current build, brought up to date with ``found`` first when needed.
+
+        A build that cannot be opened, or whose files are not what was written, is discarded and
+        rebuilt once, with a note; if the new build cannot be opened either, :class:`CacheError`
+        names the folder. No recursion: at most two builds are tried."""
+        damaged: str | None = None
         if not rebuild:
             pointer = self.pointer()
             if pointer is not None and self._unchanged(pointer, found):
                 opened = self._open_build(pointer)
-                if opened is not None:
+                if isinstance(opened, Opened):
                     return self._done(opened, "reused", began, [])
+                damaged = opened
         self.folder.mkdir(parents=True, exist_ok=True)
         with self._exclusive():
             pointer = self.pointer()  # someone may have built while this process waited
+            if pointer is not None and not rebuild and damaged is None:
+                found_damage = self._open_build(pointer)
+                if isinstance(found_damage, Opened):
+                    found_damage.close()
+                else:
+                    damaged = found_damage
+            if damaged is not None:
+                log.warning("the query index in %s was damaged (%s): rebuilt it",
+                            self.folder, damaged)
             action, changed = "built", [s.key for s in found]
-            if pointer is not None and not rebuild:
+            if pointer is not None and not rebuild and damaged is None:
                 action, changed, pointer = self._bring_up_to_date(pointer, found)
             else:
                 pointer = self._build(found, None, [])
             self._clean(keep=pointer["build"])
         opened = self._open_build(pointer)
-        if opened is None:  # deleted between the build and here: only by a concurrent --rebuild
-            return self.open(found, rebuild=False, began=began)
+        if not isinstance(opened, Opened):
+            why = opened or "its build was removed by another process"
+            raise CacheError(
+                f"the query index in {self.folder} cannot be opened ({why}); run 'cyberflag "
+                "index --rebuild' or remove the folder"
+            )
         return self._done(opened, action, began, changed)
+
+    def verify(self, opened: Opened) -> str | None:
+        """What is wrong with the build ``opened`` holds, reading every file (digests) and
+        counting its triples: for damage the cheap check on open cannot see (``index --check``)."""
+        pointer = self.pointer()
+        if pointer is None or opened.path is None or opened.path.name != pointer["build"]:
+            return "its pointer no longer names the build that was opened"
+        wrong = inventory.damage(opened.path, pointer["inventory"], digests=True)
+        if wrong is None and len(opened.store) != pointer["triples"]:
+            wrong = f"it holds {len(opened.store):,} triples, not the {pointer['triples']:,} built"
+        return wrong
 
     def _done(self, opened: Opened, action: str, began: float, changed: list[str]) -> Opened:
         opened.action = action
@@ -191,19 +229,25 @@ class Index:
         opened.seconds = time.perf_counter() - began
         return opened
 
-    def _open_build(self, pointer: dict[str, Any]) -> Opened | None:
-        """Open the pointer's build read-only, holding its readers' lock; None if it is gone."""
+    def _open_build(self, pointer: dict[str, Any]) -> Opened | str | None:
+        """Open the pointer's build read-only, holding its readers' lock: the store, or what is
+        wrong with the build, or None if it is gone (removed by another process's rebuild)."""
         build = self.folder / pointer["build"]
         reader = open(self.folder / f"{pointer['build']}.readers", "ab")  # noqa: SIM115 - held
         fcntl.flock(reader, fcntl.LOCK_SH)
         if not build.is_dir():  # removed between reading the pointer and locking
             reader.close()
             return None
+        wrong = inventory.damage(build, pointer["inventory"])
+        if wrong is not None:
+            reader.close()
+            return wrong
         try:
             store = ox.Store.read_only(str(build))
-        except OSError:
+        except (OSError, RuntimeError, ValueError) as error:  # RocksDB: "Corruption: ..."
             reader.close()
-            return None
+            said = " ".join(str(error).split()) or type(error).__name__
+            return said if len(said) <= 120 else said[:120].rsplit(" ", 1)[0] + " …"
         return Opened(store, "reused", int(pointer["triples"]), 0.0, len(pointer["files"]),
                       path=build, _reader=reader)
 
@@ -283,6 +327,7 @@ class Index:
                 hashes = {s.key: sha256_file(s.path) for s in found}
             elif len(hashes) < len(found):
                 hashes = {**{s.key: sha256_file(s.path) for s in found}, **hashes}
+            recorded = inventory.record(tmp, base.get("inventory") if base is not None else None)
             os.rename(tmp, self.folder / build_id)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -296,6 +341,7 @@ class Index:
             "updates": 0 if base is None else int(base.get("updates", 0)) + 1,
             "graphs": graphs,
             "files": self._record(found, hashes),
+            "inventory": recorded,
         }
         self._write_pointer(pointer)  # the commit point
         return pointer
@@ -318,6 +364,29 @@ class Index:
             if lock_path.stem != keep and not (self.folder / lock_path.stem).exists():
                 with contextlib.suppress(FileNotFoundError):
                     lock_path.unlink()
+
+
+def _well_formed(data: object) -> bool:
+    """Whether a pointer read from disk has every field of the current format, each of its type
+    (a pointer that does not is treated as absent: the index is rebuilt)."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return False
+    files, graphs = data.get("files"), data.get("graphs")
+    return (
+        isinstance(data.get("build"), str)
+        and re.fullmatch(r"b-[0-9a-f]{16}", data["build"]) is not None
+        and isinstance(data.get("triples"), int)
+        and isinstance(data.get("updates", 0), int)
+        and isinstance(graphs, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in graphs.items())
+        and isinstance(files, dict)
+        and all(
+            isinstance(k, str) and isinstance(v, list) and len(v) == 3
+            and isinstance(v[0], int) and isinstance(v[1], int | None) and isinstance(v[2], str)
+            for k, v in files.items()
+        )
+        and inventory.well_formed(data.get("inventory"))
+    )
 
 
 def _graph_of(key: str, by_key: dict[str, Source], base: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cyberflag.errors import InputError
-from cyberflag.index.builds import Index, Opened
+from cyberflag.index.builds import Index, Opened, log
 from cyberflag.index.sources import load_into, sources
 from cyberflag.rdf import resources
 from cyberflag.rdf.files import display_path
@@ -65,13 +65,15 @@ def open_store(
     store: Path | str | None = None,
     mode: str | None = None,
     rebuild: bool = False,
+    check: bool = False,
 ) -> Opened:
     """A read-only store over ``data`` (default: the shipped data) and the ontology.
 
     In memory for small data, else the on-disk index under ``store`` (see the module docstring),
     built or brought up to date first when the files changed. Raises :class:`InputError` when the
     data directory is missing or empty and :class:`DataError` for a file that does not parse (the
-    previous index, if any, stays as it was).
+    previous index, if any, stays as it was). ``check``: read the whole build to find damage
+    that opening cannot see, and rebuild it if there is any.
     """
     began = time.perf_counter()
     data_dir = Path(data) if data is not None else resources.data_dir()
@@ -90,7 +92,15 @@ def open_store(
         load_into(memory, found)
         return Opened(memory, "memory", len(memory), time.perf_counter() - began, len(found))
     folder = index_dir(cache_root(store), data_dir, onto)
-    return Index(folder).open(found, rebuild=rebuild, began=began)
+    index = Index(folder)
+    opened = index.open(found, rebuild=rebuild, began=began)
+    if check:
+        damage = index.verify(opened)
+        if damage is not None:
+            opened.close()
+            log.warning("the query index in %s was damaged (%s): rebuilt it", folder, damage)
+            opened = index.open(found, rebuild=True, began=began)
+    return opened
 
 
 __all__ = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -92,6 +93,35 @@ def test_syntax_error_is_a_finding_with_file_line_column(data: Path) -> None:
     assert result.exit_code == 1
     assert "      entities.ttl:1:" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [("validate",), ("who-said", "--person", "Bailey")])
+def test_a_byte_order_mark_is_named(data: Path, command: tuple[str, ...]) -> None:
+    """A BOM made the parser's message show an invisible character; every command names it."""
+    entities = data / "entities.ttl"
+    entities.write_bytes(b"\xef\xbb\xbf" + entities.read_bytes())
+    result = invoke(*command, "--data", str(data))
+    assert result.exit_code in (1, 2)
+    assert "entities.ttl:1:1: the file starts with a byte-order mark (U+FEFF)" in " ".join(
+        result.output.split()
+    )
+    assert "\ufeff" not in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [b"<http://a> <http://b> .\n", b"@prefix : <x#> .\n:a :b :c ;;; @@\n", b"\xff\xfe\x00<"],
+)
+def test_an_unparsable_entities_file_is_a_syntax_finding(data: Path, broken: bytes) -> None:
+    """A typo or invalid UTF-8 in entities.ttl, which every layer reads: the syntax layer says
+    where, the others run on what parsed, and nothing crashes (once an AttributeError)."""
+    (data / "entities.ttl").write_bytes(broken)
+    result = invoke("validate", "--data", str(data))
+    assert result.exit_code == 1, result.output
+    assert "  syntax       failed" in result.output
+    assert re.search(r"^      entities\.ttl:\d+:\d+: ", result.output, flags=re.M)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 def test_missing_data_directory_cannot_run(tmp_path: Path) -> None:

@@ -71,15 +71,32 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+BOM = b"\xef\xbb\xbf"
+"""The UTF-8 byte-order mark, which some editors put at the start of a file and Turtle forbids."""
+
+
 def parse_error(path: Path, error: Exception) -> DataError:
-    """A parse or read error as the one-line ``path:line:column: message`` the CLI prints."""
+    """A parse or read error as the one-line ``path:line:column: message`` the CLI prints. A
+    byte-order mark is named as such: the parser's message shows it as an invisible character."""
     if isinstance(error, SyntaxError):
+        if starts_with_bom(path):
+            return DataError(
+                display_path(path), 1, 1, "the file starts with a byte-order mark (U+FEFF), "
+                "which Turtle does not allow: save it as UTF-8 without a BOM"
+            )
         message = OX_LOCATION.sub("", error.msg or str(error)) or "syntax error"
         return DataError(display_path(path), error.lineno, error.offset, message)
     message = getattr(error, "strerror", None) or str(error)
     return DataError(display_path(path), None, None, message)
 
 
+def starts_with_bom(path: Path) -> bool:
+    """Whether the file at ``path`` starts with a UTF-8 byte-order mark."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(BOM)) == BOM
+    except OSError:
+        return False
 
 
 def display_path(path: Path) -> str:
@@ -91,6 +108,6 @@ def display_path(path: Path) -> str:
 
 
 __all__ = [
-    "GRAPH_BASE", "OX_LOCATION", "data_files", "display_path", "graph_name", "parse_error",
-    "sha256_file", "walk",
+    "BOM", "GRAPH_BASE", "OX_LOCATION", "data_files", "display_path", "graph_name", "parse_error",
+    "sha256_file", "starts_with_bom", "walk",
 ]

@@ -146,3 +146,38 @@ def test_a_build_that_fails_after_the_rebuild_is_one_clear_error(
     assert note.endswith("(CURRENT is missing): rebuilt it")
     assert error.startswith(f"cyberflag: error: the query index in {folder} cannot be opened (")
     assert error.endswith("run 'cyberflag index --rebuild' or remove the folder")
+
+
+def test_a_cache_folder_that_cannot_be_made_is_one_line(corpus: Path, tmp_path: Path) -> None:
+    """--store under a regular file (as a read-only or full disk would): the index command,
+    which must write, says so in one line, exit 1; no traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    code, out, err = finished(
+        cyberflag("index", "--data", str(corpus), "--store", str(blocker / "cache"))
+    )
+    assert (code, out) == (1, "")
+    assert err.startswith(f"cyberflag: error: cannot use the query index in {blocker / 'cache'}/")
+    assert err.endswith(": Not a directory\n")
+
+
+def test_queries_fall_back_to_memory_when_the_cache_folder_fails(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """In auto mode on large data a query needs no index to answer: it reads the data into
+    memory and says why (here the threshold is lowered so the synthetic corpus counts as large)."""
+    from cyberflag.index import opening
+
+    monkeypatch.setattr(opening, "IN_MEMORY_MAX_BYTES", 0)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="cyberflag"):
+        opened = opening.open_store(corpus, store=blocker / "cache", mode="auto")
+    try:
+        assert opened.action == "memory"
+        assert opened.triples > 10_000
+    finally:
+        opened.close()
+    (message,) = caplog.messages
+    assert message.startswith(f"cannot use the query index in {blocker / 'cache'}/")
+    assert message.endswith("(Not a directory): reading the data into memory")

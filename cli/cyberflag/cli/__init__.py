@@ -111,7 +111,6 @@ def cli() -> None:
     notes = logging.getLogger("cyberflag")
     if not any(isinstance(h, NoteHandler) for h in notes.handlers):
         notes.addHandler(NoteHandler())
-        notes.propagate = False
 
 
 class NoteHandler(logging.Handler):

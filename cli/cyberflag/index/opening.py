@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cyberflag.errors import InputError
+from cyberflag.errors import CacheError, InputError
 from cyberflag.index.builds import Index, Opened, log
 from cyberflag.index.sources import load_into, sources
 from cyberflag.rdf import resources
@@ -93,7 +93,16 @@ def open_store(
         return Opened(memory, "memory", len(memory), time.perf_counter() - began, len(found))
     folder = index_dir(cache_root(store), data_dir, onto)
     index = Index(folder)
-    opened = index.open(found, rebuild=rebuild, began=began)
+    try:
+        opened = index.open(found, rebuild=rebuild, began=began)
+    except OSError as error:  # a cache folder that cannot be made or written (read-only, full)
+        reason = error.strerror or str(error)
+        if chosen == "disk":
+            raise CacheError(f"cannot use the query index in {folder}: {reason}") from None
+        log.warning("cannot use the query index in %s (%s): reading the data into memory",
+                    folder, reason)
+        return open_store(data_dir, ontology=onto, include_ontology=include_ontology,
+                          mode="memory")
     if check:
         damage = index.verify(opened)
         if damage is not None:

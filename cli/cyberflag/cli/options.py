@@ -334,7 +334,10 @@ def exit_codes(failure: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-SERVER_FAILED = "the SPARQL server (--endpoint) failed, timed out or refused the connection"
+SERVER_FAILED = (
+    "the SPARQL server (--endpoint) failed, refused the connection, missed the --timeout "
+    "deadline or sent an answer over --max-answer"
+)
 
 SELECT_FORMAT_HELP = (
     "Output format: text (a table, the default, also when output is not a terminal: ask for "

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cyberflag.errors import InputError
-from cyberflag.server.push import send
+from cyberflag.sparql.transport import send
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,4 +30,4 @@ def test_package_type_checks() -> None:
 
 def test_send_refuses_a_url_without_a_host() -> None:
     with pytest.raises(InputError, match="is not an http:// or https:// URL"):
-        send("PUT", "http:///data", b"", "text/turtle", timeout=1.0)
+        send("PUT", "http:///data")

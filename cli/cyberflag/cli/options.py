@@ -147,17 +147,53 @@ def engine_option(func: F) -> F:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where ``--endpoint`` sends queries: the URL, the timeout, and the graphs (``()``: found on
-    the server). Gathered into one value so that commands pass it on without knowing its parts."""
+    """Where ``--endpoint`` sends queries: the URL, the deadline, the graphs (``()``: found on
+    the server) and the largest answer (``None``: the transport's default). Gathered into one
+    value so that commands pass it on without knowing its parts."""
 
     url: str
     timeout: float | None
     graphs: tuple[str, ...] = ()
+    max_answer: int | None = None
 
 
 DEFAULT_QUERY_TIMEOUT = 60.0
-"""As :data:`cyberflag.sparql.remote.DEFAULT_TIMEOUT` (not imported: SPARQLWrapper is slow to
-load)."""
+"""As :data:`cyberflag.sparql.transport.DEFAULT_TIMEOUT` (not imported: every command would pay
+for the HTTP modules)."""
+
+TIMEOUT_HELP = (
+    "a deadline, not an idle timeout: connecting, sending and receiving the whole answer must "
+    "end within SECONDS"
+)
+
+
+def size_value(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """``--max-answer 100M`` as bytes (``None`` when not given); a bad size is a usage error.
+    The parser is imported only when a size is given, so other commands do not load it."""
+    if value is None:
+        return None
+    from cyberflag.sparql.wire import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+
+
+def max_answer_option(func: F) -> F:
+    """``--max-answer SIZE`` (env ``CYBERFLAG_MAX_ANSWER``): the largest answer read from a
+    server, so that an endless or huge answer ends the command instead of filling the memory."""
+    return click.option(
+        "--max-answer",
+        "max_answer",
+        metavar="SIZE",
+        envvar="CYBERFLAG_MAX_ANSWER",
+        default=None,
+        callback=size_value,
+        help="The largest answer accepted from the server, e.g. 100M or 2G (default: 512M, or a "
+        "quarter of the memory if less; env CYBERFLAG_MAX_ANSWER). A larger answer ends the "
+        "command with an error.",
+    )(func)
 
 
 def endpoint_options(func: F) -> F:
@@ -174,9 +210,11 @@ def endpoint_options(func: F) -> F:
         url = kwargs.pop("endpoint_url")
         timeout = kwargs.pop("endpoint_timeout")
         graphs = tuple(kwargs.pop("endpoint_graphs"))
+        max_answer = kwargs.pop("max_answer")
         ctx = click.get_current_context()
         if url is None:
-            for name, flag in (("endpoint_timeout", "--timeout"), ("endpoint_graphs", "--graph")):
+            for name, flag in (("endpoint_timeout", "--timeout"), ("endpoint_graphs", "--graph"),
+                               ("max_answer", "--max-answer")):
                 if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE:
                     raise click.UsageError(f"{flag} needs --endpoint URL")
             kwargs["endpoint"] = None
@@ -187,10 +225,11 @@ def endpoint_options(func: F) -> F:
                         f"{flag} and --endpoint exclude each other: the server holds the data "
                         "and runs the query"
                     )
-            kwargs["endpoint"] = Endpoint(url, timeout, graphs)
+            kwargs["endpoint"] = Endpoint(url, timeout, graphs, max_answer)
         return func(*args, **kwargs)
 
     for option in (
+        max_answer_option,
         click.option(
             "--graph",
             "endpoint_graphs",
@@ -206,7 +245,7 @@ def endpoint_options(func: F) -> F:
             default=DEFAULT_QUERY_TIMEOUT,
             show_default=True,
             metavar="SECONDS",
-            help="With --endpoint: how long to wait for the server.",
+            help=f"With --endpoint: how long each request to the server may take, {TIMEOUT_HELP}.",
         ),
         click.option(
             "--endpoint",
@@ -297,7 +336,10 @@ def exit_codes(failure: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-SERVER_FAILED = "the SPARQL server (--endpoint) failed, timed out or refused the connection"
+SERVER_FAILED = (
+    "the SPARQL server (--endpoint) failed, refused the connection, missed the --timeout "
+    "deadline or sent an answer over --max-answer"
+)
 
 SELECT_FORMAT_HELP = (
     "Output format: text (a table, the default, also when output is not a terminal: ask for "
@@ -342,7 +384,8 @@ def rows_result_options(func: F) -> F:
 
 
 __all__ = [
-    "Endpoint", "columns_option", "data_option", "emit", "endpoint_options", "engine_option",
-    "exit_codes", "output_options", "queries_option", "result_options", "rows_result_options",
-    "split_names", "store_option", "width_option",
+    "TIMEOUT_HELP", "Endpoint", "columns_option", "data_option", "emit", "endpoint_options",
+    "engine_option", "exit_codes", "max_answer_option", "output_options", "queries_option",
+    "result_options", "rows_result_options", "size_value", "split_names", "store_option",
+    "width_option",
 ]

@@ -39,7 +39,12 @@ def make_engine(
     if endpoint is not None:
         from cyberflag.sparql.remote import RemoteEngine  # SPARQLWrapper: only when asked for
 
-        return RemoteEngine(endpoint.url, timeout=endpoint.timeout, graphs=endpoint.graphs)
+        return RemoteEngine(
+            endpoint.url,
+            timeout=endpoint.timeout,
+            graphs=endpoint.graphs,
+            max_answer=endpoint.max_answer,
+        )
     from cyberflag.sparql.engines import default_engine
 
     return default_engine(data, engine.lower(), store)

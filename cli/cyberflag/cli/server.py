@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from cyberflag.cli.options import data_option, emit, exit_codes, queries_option
+from cyberflag.cli.options import (
+    TIMEOUT_HELP,
+    data_option,
+    emit,
+    exit_codes,
+    max_answer_option,
+    queries_option,
+)
 
 
 @click.command(
@@ -51,8 +58,10 @@ from cyberflag.cli.options import data_option, emit, exit_codes, queries_option
     default=300.0,
     show_default=True,
     metavar="SECONDS",
-    help="How long to wait for the server at each step.",
+    help=f"How long the update (each attempt) may take, {TIMEOUT_HELP}. Listing the graphs "
+    "and counting them afterwards may take at most 60 s each.",
 )
+@max_answer_option
 @click.option(
     "--retries",
     type=click.IntRange(min=0, max=10),
@@ -73,6 +82,7 @@ def push_data(
     graph: str | None,
     graph_store: str | None,
     timeout: float,
+    max_answer: int | None,
     retries: int,
     progress: bool | None,
     data: Path | None,
@@ -93,6 +103,7 @@ def push_data(
     Credentials, if the server needs them: CYBERFLAG_ENDPOINT_USER, CYBERFLAG_ENDPOINT_PASSWORD.
     """
     from cyberflag.server.push import push
+    from cyberflag.sparql.transport import DEFAULT_MAX_ANSWER
 
     if progress is None:
         progress = sys.stderr.isatty()
@@ -107,6 +118,7 @@ def push_data(
         graph_store=graph_store,
         graph=graph,
         timeout=timeout,
+        max_answer=max_answer or DEFAULT_MAX_ANSWER,
         retries=retries,
         note=note,
         progress=progress,

@@ -26,12 +26,14 @@ reset, HTTP 502/503/504) can safely be retried: a bounded number of times, with 
 Afterwards the server is asked how many triples each graph holds, and the push fails unless that is
 exactly what was sent.
 
-The body is written in chunks by :mod:`http.client` so that progress (bytes sent) can be shown.
+Every request (the graph listing, the update or PUT, the counts) goes through
+:mod:`cyberflag.sparql.transport`, as queries do: the same credentials, proxies, deadline per
+request and bound on an answer's size. The transport writes the body in chunks, so that progress
+(bytes sent) can be shown.
 """
 
 from __future__ import annotations
 
-import http.client
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -44,27 +46,16 @@ from cyberflag.errors import EndpointError, InputError
 from cyberflag.queries.binding import term_text
 from cyberflag.rdf.files import GRAPH_BASE
 from cyberflag.sparql.engines import OxigraphEngine
-from cyberflag.sparql.remote import (
-    DEFAULT_TIMEOUT,
-    basic_auth_header,
-    check_url,
-    discover_graphs,
-    graph_counts,
-    http_failure,
-    network_failure,
-)
+from cyberflag.sparql.remote import discover_graphs, graph_counts
+from cyberflag.sparql.transport import DEFAULT_MAX_ANSWER, DEFAULT_TIMEOUT, Limits, send
+from cyberflag.sparql.wire import check_url
 
 PUSH_TIMEOUT = 300.0
-"""Seconds to wait on the server during a push (per connect, send or read): loading a large
+"""Seconds the update (or PUT) may take, from connecting to the server's answer: loading a large
 dataset takes the server longer than answering a query."""
 
 RETRIES = 3
 """Transient failures retried, by default, before the push fails."""
-
-TRANSIENT_STATUS = frozenset({502, 503, 504})
-"""HTTP statuses from a proxy or a server that is restarting or busy: worth another try."""
-
-CHUNK = 64 * 1024
 
 Note = Callable[[str], None]
 
@@ -102,7 +93,6 @@ def read_dataset(data: Path | str | None = None) -> Dataset:
     out = Dataset()
     for name in sorted(store.named_graphs(), key=lambda g: g.value):
         triples = {
-            # term_text is str(), the N-Triples form of any term; its hint names the bound kinds
             (term_text(q.subject), term_text(q.predicate), term_text(q.object))  # type: ignore[arg-type]
             for q in store.quads_for_pattern(None, None, None, name)
         }
@@ -180,89 +170,6 @@ def _size(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
 
-def send(
-    method: str,
-    url: str,
-    body: bytes,
-    content_type: str,
-    *,
-    timeout: float | None,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[int, bytes]:
-    """One HTTP request with ``body`` written in chunks; the status and the response body."""
-    parts = urlsplit(url)
-    connection_class = (
-        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    )
-    if not parts.hostname:  # check_url has refused it already; send is public
-        raise InputError(f"{url!r} is not an http:// or https:// URL")
-    connection = connection_class(parts.hostname, parts.port, timeout=timeout)
-    try:
-        target = parts.path or "/"
-        if parts.query:
-            target += "?" + parts.query
-        connection.putrequest(method, target)
-        headers = {"Content-Type": content_type, "Content-Length": str(len(body))}
-        headers.update(basic_auth_header())
-        for key, value in headers.items():
-            connection.putheader(key, value)
-        connection.endheaders()
-        view = memoryview(body)
-        for start in range(0, len(body), CHUNK):
-            connection.send(view[start : start + CHUNK])
-            if progress is not None:
-                progress(min(start + CHUNK, len(body)))
-        if progress is not None and not body:
-            progress(0)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-def send_with_retries(
-    method: str,
-    url: str,
-    body: bytes,
-    content_type: str,
-    *,
-    timeout: float | None,
-    retries: int = RETRIES,
-    backoff: float = 1.0,
-    note: Note = _ignore,
-    progress: Callable[[int], None] | None = None,
-) -> int:
-    """:func:`send`, retrying transient failures; the number of attempts made.
-
-    Transient: the connection reset or closed early, HTTP 502/503/504. Not retried: a refused
-    connection (no server there), a timeout (the user's bound on waiting), any other status.
-    """
-    delay = backoff
-    for attempt in range(retries + 1):
-        try:
-            status, reply = send(
-                method, url, body, content_type, timeout=timeout, progress=progress
-            )
-        except (ConnectionResetError, BrokenPipeError, ConnectionAbortedError,
-                http.client.IncompleteRead, http.client.BadStatusLine) as error:
-            failure = network_failure(error, timeout)
-        except (OSError, http.client.HTTPException) as error:
-            raise EndpointError(url, network_failure(error, timeout)) from None
-        else:
-            if 200 <= status < 300:
-                return attempt + 1
-            if status not in TRANSIENT_STATUS:
-                raise EndpointError(url, http_failure(status, reply))
-            failure = http_failure(status, reply)
-        if attempt == retries:
-            break
-        note(f"cyberflag: {url}: {failure}; retrying in {delay:g} s ({attempt + 1} of {retries})\n")
-        time.sleep(delay)
-        delay *= 2
-    tries = "attempt" if retries == 0 else f"{retries + 1} attempts"
-    raise EndpointError(url, f"{failure} (gave up after {tries}; nothing was changed)")
-
-
 # --- the push -------------------------------------------------------------------------------------
 
 
@@ -308,6 +215,7 @@ def push(
     graph_store: str | None = None,
     graph: str | None = None,
     timeout: float | None = PUSH_TIMEOUT,
+    max_answer: int = DEFAULT_MAX_ANSWER,
     retries: int = RETRIES,
     backoff: float = 1.0,
     note: Note = _ignore,
@@ -317,8 +225,10 @@ def push(
 
     ``endpoint`` is the query endpoint (used to find the project's graphs and to verify);
     ``update_endpoint`` defaults to :func:`default_update_endpoint`. ``graph`` puts everything
-    into that one graph (by Graph Store ``PUT`` when ``graph_store`` is given). ``note`` receives
-    progress and retry messages (for stderr).
+    into that one graph (by Graph Store ``PUT`` when ``graph_store`` is given). ``timeout`` is
+    the deadline of the update (each attempt), the listing and the counts having at most
+    :data:`~cyberflag.sparql.transport.DEFAULT_TIMEOUT`; ``max_answer`` bounds every answer.
+    ``note`` receives progress and retry messages (for stderr).
     """
     check_url(endpoint)
     if graph_store is not None:
@@ -336,12 +246,12 @@ def push(
         if ":" not in graph:
             raise InputError(f"--graph {graph!r} is not an absolute IRI")
     update_url = check_url(update_endpoint or default_update_endpoint(endpoint), "update endpoint")
-    query_timeout = min(timeout, DEFAULT_TIMEOUT) if timeout else DEFAULT_TIMEOUT
+    query_limits = Limits(min(timeout, DEFAULT_TIMEOUT) if timeout else DEFAULT_TIMEOUT, max_answer)
 
     dataset = read_dataset(data)
     dropped: list[str] = []
     if graph is None:
-        present = discover_graphs(endpoint, prefix=GRAPH_BASE, timeout=query_timeout)
+        present = discover_graphs(endpoint, prefix=GRAPH_BASE, limits=query_limits)
         dropped = sorted(set(present) - set(dataset.graphs))
         expected = {g: len(t) for g, t in dataset.graphs.items()}
         body = update_body(dataset.graphs, dropped)
@@ -363,14 +273,15 @@ def push(
     shown = target if graph_store is None else graph_store
     meter = Progress(f"cyberflag: pushing to {shown}", len(body), note) if progress else None
     started = time.monotonic()
-    attempts = send_with_retries(
-        method, target, body, content_type,
-        timeout=timeout, retries=retries, backoff=backoff, note=note, progress=meter,
-    )
+    attempts = send(
+        method, target, body=body, headers={"Content-Type": content_type},
+        limits=Limits(timeout, max_answer), retries=retries, backoff=backoff, note=note,
+        progress=meter, gave_up="; nothing was changed",
+    ).attempts
     seconds = time.monotonic() - started
 
     wanted = {**dict.fromkeys(dropped, 0), **expected}
-    held = graph_counts(endpoint, sorted(wanted), timeout=query_timeout)
+    held = graph_counts(endpoint, sorted(wanted), limits=query_limits)
     wrong = [g for g, n in wanted.items() if held.get(g, 0) != n]
     if wrong:
         first = wrong[0]
@@ -402,7 +313,5 @@ __all__ = [
     "ntriples_body",
     "push",
     "read_dataset",
-    "send",
-    "send_with_retries",
     "update_body",
 ]

@@ -20,176 +20,38 @@ named graphs. Which graphs: those the caller names, or else every graph on the s
 starts with :data:`GRAPH_BASE` (found with one small query, ``GRAPH ?g {}``), so that a teammate's
 newer push is seen even when the local checkout is older.
 
-Credentials come from ``CYBERFLAG_ENDPOINT_USER`` / ``CYBERFLAG_ENDPOINT_PASSWORD`` (HTTP Basic),
-never from the command line, where ``ps`` and shell history would show them; a URL with a
-``user:password@`` part is refused, and error messages print the URL without it.
-
-Every failure (refused, HTTP 4xx/5xx, no answer within the timeout, an answer that is not SPARQL
-results) becomes one :class:`~cyberflag.errors.EndpointError` naming the endpoint, with the
-server's own message when it sent one. SPARQLWrapper costs about 60 ms to import, so this module is
-imported only when ``--endpoint`` is given.
+Every request goes through :mod:`cyberflag.sparql.transport`, the project's one HTTP path:
+credentials from the environment, a deadline on the whole answer, a bound on its size. SPARQLWrapper
+builds the request (the protocol's parameters, the dataset, the Accept header) and the transport
+sends it; SPARQLWrapper's own sending is not used, because it cannot bound an answer in time or
+size and reports a server's error body only inside its exceptions' text. Every failure (refused,
+HTTP 4xx/5xx, too slow, too large, an answer that is not SPARQL results) becomes one
+:class:`~cyberflag.errors.EndpointError` naming the endpoint, with the server's own message when it
+sent one. SPARQLWrapper costs about 60 ms to import, so this module is imported only when
+``--endpoint`` is given.
 """
 
 from __future__ import annotations
 
-import ast
-import base64
-import http.client
 import json
-import os
-import re
-import socket
-import ssl
 import warnings
 from collections.abc import Sequence
-from http import HTTPStatus
 from typing import Any
-from urllib.error import HTTPError, URLError
-from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from cyberflag.errors import EndpointError, InputError
+from cyberflag.errors import EndpointError
 from cyberflag.rdf.files import GRAPH_BASE
 from cyberflag.sparql.engines import Engine, triple_from_oxigraph
 from cyberflag.sparql.results import AskResult, GraphResult, Result, Row, SelectResult, Term
 from cyberflag.sparql.syntax import query_form
-
-ENV_USER = "CYBERFLAG_ENDPOINT_USER"
-ENV_PASSWORD = "CYBERFLAG_ENDPOINT_PASSWORD"
-DEFAULT_TIMEOUT = 60.0
-"""Seconds to wait for the server (to connect, and for each read): long enough for any saved query
-on a busy server, short enough that a hung server is reported rather than waited on forever."""
-
-SERVER_MESSAGE_LIMIT = 300
-"""Characters of a server's error text kept in the one-line message."""
-
-_TAGS = re.compile(r"<[^>]*>")
-
-
-# --- URLs and credentials -------------------------------------------------------------------------
-
-
-def check_url(url: str, what: str = "endpoint") -> str:
-    """``url`` if it is an absolute ``http(s)`` URL without credentials; else :class:`InputError`.
-
-    Credentials in a URL would be visible in ``ps``, shell history and CI logs: they belong in the
-    environment (:data:`ENV_USER`, :data:`ENV_PASSWORD`).
-    """
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError as error:
-        raise InputError(f"{what} {url!r} is not a valid URL: {error}") from None
-    if parts.scheme not in ("http", "https") or not host:
-        raise InputError(f"{what} {url!r} is not an http:// or https:// URL")
-    if parts.username is not None or parts.password is not None:
-        raise InputError(
-            f"{what}: put credentials in {ENV_USER} and {ENV_PASSWORD}, not in the URL"
-        )
-    return url
-
-
-def credentials() -> tuple[str, str] | None:
-    """``(user, password)`` from the environment, or ``None`` when no user is set."""
-    user = os.environ.get(ENV_USER)
-    if not user:
-        return None
-    return user, os.environ.get(ENV_PASSWORD, "")
-
-
-def basic_auth_header() -> dict[str, str]:
-    """An ``Authorization`` header from the environment's credentials (empty if none)."""
-    found = credentials()
-    if found is None:
-        return {}
-    token = base64.b64encode(f"{found[0]}:{found[1]}".encode()).decode("ascii")
-    return {"Authorization": f"Basic {token}"}
-
-
-# --- failures as one line -------------------------------------------------------------------------
-
-
-def server_message(body: bytes | str | None) -> str:
-    """The server's error text as one short line: tags stripped, whitespace collapsed, cut."""
-    if not body:
-        return ""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    text = " ".join(_TAGS.sub(" ", text).split())
-    if len(text) > SERVER_MESSAGE_LIMIT:
-        text = text[: SERVER_MESSAGE_LIMIT - 3].rstrip() + "..."
-    return text
-
-
-def http_failure(code: int, body: bytes | str | None) -> str:
-    """``HTTP 503 Service Unavailable: <the server's message>``."""
-    try:
-        phrase = HTTPStatus(code).phrase
-    except ValueError:
-        phrase = "error"
-    message = f"HTTP {code} {phrase}"
-    detail = server_message(body)
-    if detail:
-        message += f": {detail}"
-    if code in (401, 403):
-        message += f" (credentials are read from {ENV_USER} and {ENV_PASSWORD})"
-    return message
-
-
-def network_failure(error: BaseException, timeout: float | None) -> str:
-    """Why talking to the server failed, in words a user can act on."""
-    reason: object = error
-    if isinstance(error, URLError) and not isinstance(error, HTTPError):
-        reason = error.reason
-    if isinstance(reason, ConnectionRefusedError):
-        return "connection refused (is the server running, and is this its URL?)"
-    if isinstance(reason, TimeoutError) or (
-        isinstance(reason, str) and "timed out" in reason
-    ):
-        return f"no answer within {timeout:g} s" if timeout else "timed out"
-    if isinstance(reason, http.client.IncompleteRead | ConnectionError):
-        return "the server closed the connection before a complete answer"
-    if isinstance(reason, http.client.BadStatusLine):
-        return "the answer is not HTTP"
-    if isinstance(reason, socket.gaierror):
-        return f"unknown host ({reason.strerror})"
-    if isinstance(reason, ssl.SSLError):
-        return f"TLS failure ({reason.reason or reason})"
-    if isinstance(reason, OSError):
-        return f"cannot connect ({reason.strerror or reason})"
-    if isinstance(reason, http.client.HTTPException):
-        return f"HTTP failure ({type(reason).__name__})"
-    return f"cannot connect ({reason})"
-
-
-def _wrapper_exception_failure(error: Exception) -> str:
-    """SPARQLWrapper turns 400/401/404/414/500 into its own exceptions with the body in the text."""
-    from SPARQLWrapper import SPARQLExceptions as E
-
-    codes = {
-        E.QueryBadFormed: 400,
-        E.Unauthorized: 401,
-        E.EndPointNotFound: 404,
-        E.URITooLong: 414,
-        E.EndPointInternalError: 500,
-    }
-    code = next((c for cls, c in codes.items() if isinstance(error, cls)), 500)
-    text = str(error)
-    body: bytes | str | None = None
-    if "Response:\n" in text:
-        raw = text.split("Response:\n", 1)[1]
-        try:
-            body = ast.literal_eval(raw)
-        except (ValueError, SyntaxError):
-            body = raw
-    return http_failure(code, body)
-
+from cyberflag.sparql.transport import DEFAULT_TIMEOUT, Limits, send
+from cyberflag.sparql.wire import check_url, server_message
 
 # --- results --------------------------------------------------------------------------------------
 
 
-def _not_results(body: bytes, content_type: str, why: str) -> str:
+def _not_results(body: bytes | bytearray, content_type: str, why: str) -> str:
     start = server_message(body[:80]) or "(empty)"
     return (
         f"the answer is not SPARQL results ({why}; Content-Type {content_type or 'none'}; "
@@ -210,7 +72,9 @@ def _json_term(value: Any) -> Term:
     raise ValueError(f"unsupported term type {kind!r}")
 
 
-def parse_json_results(body: bytes, form: str, content_type: str = "") -> SelectResult | AskResult:
+def parse_json_results(
+    body: bytes | bytearray, form: str, content_type: str = ""
+) -> SelectResult | AskResult:
     """SPARQL 1.1 Query Results JSON as a neutral result; :class:`ValueError` if it is not that."""
     try:
         doc = json.loads(body.decode("utf-8"))
@@ -236,7 +100,7 @@ def parse_json_results(body: bytes, form: str, content_type: str = "") -> Select
     return SelectResult(tuple(variables), rows)
 
 
-def parse_graph(body: bytes, content_type: str) -> GraphResult:
+def parse_graph(body: bytes | bytearray, content_type: str) -> GraphResult:
     """A CONSTRUCT/DESCRIBE answer (Turtle, N-Triples or RDF/XML) as a neutral graph."""
     media = content_type.split(";")[0].strip().lower()
     fmt = ox.RdfFormat.from_media_type(media) if media else None
@@ -244,7 +108,7 @@ def parse_graph(body: bytes, content_type: str) -> GraphResult:
         fmt = ox.RdfFormat.TURTLE  # what was asked for; a wrong guess fails to parse below
     try:
         return GraphResult(
-            [triple_from_oxigraph(q) for q in ox.parse(body, format=fmt)]
+            [triple_from_oxigraph(q) for q in ox.parse(bytes(body), format=fmt)]
         )
     except (SyntaxError, ValueError) as error:
         raise ValueError(_not_results(body, content_type, f"not RDF: {error}")) from None
@@ -253,22 +117,24 @@ def parse_graph(body: bytes, content_type: str) -> GraphResult:
 # --- requests -------------------------------------------------------------------------------------
 
 
-def request(
+def prepare(
     endpoint: str,
     text: str,
     *,
     default_graphs: Sequence[str] = (),
     named_graphs: Sequence[str] = (),
-    timeout: float | None = DEFAULT_TIMEOUT,
-) -> Result:
-    """Run the query ``text`` at ``endpoint`` (SPARQL 1.1 Protocol) and return neutral results.
+) -> tuple[str, str, bytes, dict[str, str]]:
+    """The SPARQL 1.1 Protocol request for the query ``text``, as SPARQLWrapper builds it:
+    method, URL, body and headers, ready for :func:`~cyberflag.sparql.transport.send`.
 
     POST with a URL-encoded body: every SPARQL 1.1 server accepts it, and a query with a long
     ``VALUES`` block does not hit URL length limits as GET would. Content negotiation only (no
-    ``format=`` parameters, which some servers reject).
+    ``format=`` parameters, which some servers reject). ``_createRequest`` is SPARQLWrapper's
+    own step that assembles the request before sending it: using it keeps SPARQLWrapper as the
+    client that speaks the protocol while the transport alone does the sending. Credentials are
+    not given to it: the transport adds them.
     """
     from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     form = query_form(text)
     wrapper = SPARQLWrapper(endpoint)
@@ -280,40 +146,42 @@ def request(
         wrapper.setQuery(text)
     wrapper.queryType = form
     wrapper.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
-    wrapper.timeout = timeout  # type: ignore[assignment]  # setTimeout() would truncate to int
     for graph in default_graphs:
         wrapper.addDefaultGraph(graph)
     for graph in named_graphs:
         wrapper.addNamedGraph(graph)
-    found = credentials()
-    if found is not None:
-        wrapper.setCredentials(*found)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            answer = wrapper.query()
-        content_type = answer.info().get("content-type", "")
-        body = answer.response.read()
-    except SPARQLWrapperException as error:
-        raise EndpointError(endpoint, _wrapper_exception_failure(error)) from None
-    except HTTPError as error:
-        try:
-            detail = error.read()
-        except (OSError, http.client.HTTPException):
-            detail = b""
-        raise EndpointError(endpoint, http_failure(error.code, detail)) from None
-    except (URLError, OSError, http.client.HTTPException) as error:
-        raise EndpointError(endpoint, network_failure(error, timeout)) from None
+    built = wrapper._createRequest()
+    data = built.data or b""
+    if not isinstance(data, bytes):  # SPARQLWrapper URL-encodes the form: always bytes
+        raise TypeError(f"SPARQLWrapper built a {type(data).__name__} request body")
+    return built.get_method(), built.full_url, data, dict(built.header_items())
+
+
+def request(
+    endpoint: str,
+    text: str,
+    *,
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
+    limits: Limits | None = None,
+) -> Result:
+    """Run the query ``text`` at ``endpoint`` (SPARQL 1.1 Protocol) and return neutral results,
+    the answer bounded in time and size by ``limits``."""
+    method, url, body, headers = prepare(
+        endpoint, text, default_graphs=default_graphs, named_graphs=named_graphs
+    )
+    answer = send(method, url, body=body, headers=headers, limits=limits)
+    form = query_form(text)
     try:
         if form in ("SELECT", "ASK"):
-            return parse_json_results(body, form, content_type)
-        return parse_graph(body, content_type)
+            return parse_json_results(answer.body, form, answer.content_type)
+        return parse_graph(answer.body, answer.content_type)
     except ValueError as error:
         raise EndpointError(endpoint, str(error)) from None
 
 
 def discover_graphs(
-    endpoint: str, *, prefix: str = GRAPH_BASE, timeout: float | None = DEFAULT_TIMEOUT
+    endpoint: str, *, prefix: str = GRAPH_BASE, limits: Limits | None = None
 ) -> list[str]:
     """The named graphs on the server whose IRI starts with ``prefix``, sorted.
 
@@ -324,14 +192,14 @@ def discover_graphs(
         "SELECT DISTINCT ?g WHERE { GRAPH ?g { } "
         f"FILTER (STRSTARTS(STR(?g), {json.dumps(prefix)})) }} ORDER BY ?g"
     )
-    result = request(endpoint, text, timeout=timeout)
+    result = request(endpoint, text, limits=limits)
     if not isinstance(result, SelectResult):
         raise EndpointError(endpoint, "the answer to a SELECT query is not a table of results")
     return sorted(t.value for t in result.column("g") if t is not None and t.is_uri)
 
 
 def graph_counts(
-    endpoint: str, graphs: Sequence[str], *, timeout: float | None = DEFAULT_TIMEOUT
+    endpoint: str, graphs: Sequence[str], *, limits: Limits | None = None
 ) -> dict[str, int]:
     """Triples in each of ``graphs`` on the server (a graph it does not hold is left out)."""
     if not graphs:
@@ -341,7 +209,7 @@ def graph_counts(
         f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
         "GROUP BY ?g"
     )
-    result = request(endpoint, text, timeout=timeout)
+    result = request(endpoint, text, limits=limits)
     if not isinstance(result, SelectResult):
         raise EndpointError(endpoint, "the answer to a SELECT query is not a table of results")
     counts = {}
@@ -356,7 +224,8 @@ class RemoteEngine(Engine):
     """A SPARQL 1.1 Protocol endpoint over the project's named graphs, as an :class:`Engine`.
 
     ``graphs``: the named graphs that hold the data; ``None`` (the default) finds them on the
-    server (every graph under :data:`GRAPH_BASE`) on the first query.
+    server (every graph under :data:`GRAPH_BASE`) on the first query. ``timeout`` (seconds) and
+    ``max_answer`` (bytes) bound each request, the discovery included.
     """
 
     name = "endpoint"
@@ -367,15 +236,16 @@ class RemoteEngine(Engine):
         *,
         timeout: float | None = DEFAULT_TIMEOUT,
         graphs: Sequence[str] | None = None,
+        max_answer: int | None = None,
     ) -> None:
         self.endpoint = check_url(endpoint)
-        self.timeout = timeout
+        self.limits = Limits(timeout) if max_answer is None else Limits(timeout, max_answer)
         self.graphs: list[str] | None = list(graphs) if graphs else None
 
     def dataset(self) -> list[str]:
         """The graphs every query runs over (found on the server the first time)."""
         if self.graphs is None:
-            found = discover_graphs(self.endpoint, timeout=self.timeout)
+            found = discover_graphs(self.endpoint, limits=self.limits)
             if not found:
                 raise EndpointError(
                     self.endpoint,
@@ -388,24 +258,16 @@ class RemoteEngine(Engine):
     def _run(self, text: str) -> Result:
         graphs = self.dataset()
         return request(
-            self.endpoint, text, default_graphs=graphs, named_graphs=graphs, timeout=self.timeout
+            self.endpoint, text, default_graphs=graphs, named_graphs=graphs, limits=self.limits
         )
 
 
 __all__ = [
-    "DEFAULT_TIMEOUT",
-    "ENV_PASSWORD",
-    "ENV_USER",
     "RemoteEngine",
-    "basic_auth_header",
-    "check_url",
-    "credentials",
     "discover_graphs",
     "graph_counts",
-    "http_failure",
-    "network_failure",
     "parse_graph",
     "parse_json_results",
+    "prepare",
     "request",
-    "server_message",
 ]

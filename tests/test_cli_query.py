@@ -1002,3 +1002,36 @@ def test_unknown_query_message_reads_as_sentences() -> None:
     )
     close = CliRunner().invoke(cli, ["query", "who-said"])
     assert "no saved query named 'who-said'; did you mean who-said-what? Known" in close.stderr
+
+
+# --- nesting: refused before a parser can overflow its stack (issue #16) --------------------------
+
+
+@pytest.mark.parametrize(("depth", "engine"), [(5000, "oxigraph"), (40, "rdflib")])
+def test_deep_nesting_is_refused_before_parsing(runner: CliRunner, depth: int, engine: str) -> None:
+    """5,000 nested groups crashed the process (Oxigraph's stack, exit 139); 40 overflow rdflib's
+    recursion. Both are one line and exit 2; the limit leaves real queries (at most 8) alone."""
+    text = "SELECT * WHERE " + "{ " * depth + "?s ?p ?o " + "} " * depth
+    result = run(runner, "sparql", text, "--engine", engine)
+    assert result.exit_code == 2
+    assert result.output == (
+        f"cyberflag: error: query: the query nests groups, parentheses or brackets {depth} deep; "
+        "at most 32 are allowed\n"
+    )
+
+
+def test_nesting_up_to_the_limit_runs(runner: CliRunner) -> None:
+    text = "SELECT (COUNT(*) AS ?n) WHERE " + "{ " * 31 + "?s ?p ?o " + "} " * 31
+    result = run(runner, "sparql", text, "--format", "csv", "--engine", "rdflib")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].isdigit()
+
+
+def test_a_saved_query_nested_too_deep_names_its_file(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "deep.rq").write_text(
+        "#+ summary: too deep\nSELECT * WHERE " + "{ " * 40 + "?s ?p ?o " + "} " * 40 + "\n",
+        encoding="utf-8",
+    )
+    result = run(runner, "query", "deep", "--queries", str(tmp_path))
+    assert result.exit_code == 2
+    assert "deep.rq: the query nests groups, parentheses or brackets 40 deep" in result.output

@@ -34,7 +34,7 @@ from cyberflag.rdf import resources
 from cyberflag.rdf.files import data_files, display_path
 from cyberflag.rdf.files import graph_name as graph_iri
 from cyberflag.sparql.results import AskResult, GraphResult, Result, Row, SelectResult, Term
-from cyberflag.sparql.syntax import QuerySyntaxError, query_form
+from cyberflag.sparql.syntax import QuerySyntaxError, check_nesting, query_form
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -62,6 +62,7 @@ class QueryEvaluationError(InputError):
 
 
 def _check_form(text: str, expected: set[str] | None = None) -> str:
+    check_nesting(text)  # before any parser can overflow its stack
     form = query_form(text)
     if form == "UPDATE":
         raise UpdateRefusedError(

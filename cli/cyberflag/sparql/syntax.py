@@ -81,11 +81,11 @@ def tokens(text: str) -> Iterator[Token]:
         elif c == "<":
             m = _IRIREF.match(text, i)
             i = m.end() if m else i + 1  # not an IRI: the less-than operator
-        elif c in "{(":
+        elif c in "{([":
             yield Token(c, c, i, depth)
             depth += 1
             i += 1
-        elif c in "})":
+        elif c in "})]":
             depth = max(depth - 1, 0)
             yield Token(c, c, i, depth)
             i += 1
@@ -128,6 +128,26 @@ def query_form(text: str) -> str:
 _OX_POSITION = re.compile(r"error at (\d+):(\d+):\s*")
 
 
+MAX_NESTING = 32
+"""The deepest a query may nest groups, parentheses and blank-node brackets. Parsers recurse: rdflib
+overflows Python's stack at about 40 levels and Oxigraph's own stack (a crash of the process, or
+of the server) in the low thousands; real queries stay under ten."""
+
+
+def check_nesting(text: str, where: str = "<query>", *, file: bool = False) -> None:
+    """Refuse ``text`` if it nests deeper than :data:`MAX_NESTING`, before any parser sees it."""
+    deepest = max((t.depth + 1 for t in tokens(text) if t.kind in "{(["), default=0)
+    if deepest <= MAX_NESTING:
+        return
+    message = (
+        f"the query nests groups, parentheses or brackets {deepest} deep; at most "
+        f"{MAX_NESTING} are allowed"
+    )
+    if file:
+        raise QueryFileError(where, None, None, message)
+    raise QuerySyntaxError(f"{where}: {message}")
+
+
 def check_syntax(text: str, where: str = "<query>", *, file: bool = False) -> None:
     """Raise if ``text`` is not a SPARQL 1.1 query (by pyoxigraph's parser).
 
@@ -136,6 +156,7 @@ def check_syntax(text: str, where: str = "<query>", *, file: bool = False) -> No
     """
     if query_form(text) == "UPDATE":
         raise InputError(f"{where}: SPARQL Update is not allowed; queries are read-only")
+    check_nesting(text, where, file=file)
     try:
         ox.Store().query(text)
     except SyntaxError as error:
@@ -183,6 +204,6 @@ def undeclared_prefixes(text: str) -> str | None:
 
 
 __all__ = [
-    "QUERY_FORMS", "UPDATE_KEYWORDS", "QueryFileError", "QuerySyntaxError", "Token", "check_syntax",
-    "query_form", "tokens", "undeclared_prefixes",
+    "MAX_NESTING", "QUERY_FORMS", "UPDATE_KEYWORDS", "QueryFileError", "QuerySyntaxError", "Token",
+    "check_nesting", "check_syntax", "query_form", "tokens", "undeclared_prefixes",
 ]

@@ -12,6 +12,8 @@ once, without reinstalling.
 
 from __future__ import annotations
 
+import functools
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -24,14 +26,42 @@ _CHECKOUT = _PACKAGE_DIR.parent.parent
 _SUBPACKAGES = {"ontology": "ontology", "data": "_data", "queries": "_queries"}
 
 
-def _is_checkout() -> bool:
-    return (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "cli" / "cyberflag").is_dir()
+def _is_checkout(folder: Path) -> bool:
+    return (
+        (folder / "pyproject.toml").is_file()
+        and (folder / "cli" / "cyberflag").is_dir()
+        and (folder / "ontology" / "cyberflag.ttl").is_file()
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def checkout(cwd: str | None = None) -> Path | None:
+    """The source checkout whose files are read: the one the working directory ``cwd`` (default:
+    the current one) is in, else the one this package was imported from, else ``None`` (an
+    installed copy's files are read). Working in a checkout, its files are what a person edits and
+    means, even when the package was installed without ``-e``."""
+    if cwd is None:
+        try:
+            cwd = os.getcwd()
+        except OSError:  # the working directory was removed
+            cwd = ""
+    if cwd:
+        here = Path(cwd)
+        for folder in (here, *here.parents):
+            if _is_checkout(folder):
+                return folder
+    return _CHECKOUT if _is_checkout(_CHECKOUT) else None
 
 
 def _shipped_dir(name: str) -> Path:
     """The directory for a top-level ``name`` (``ontology``, ``data``, ``queries``)."""
-    if _is_checkout():
-        return _CHECKOUT / name
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        cwd = ""
+    root = checkout(cwd)
+    if root is not None:
+        return root / name
     # An installed wheel: files("cyberflag") is a real directory in site-packages. Wheels are never
     # imported from a zip here, so a plain Path is safe (and needed: the parsers read paths).
     return Path(str(resources.files("cyberflag"))) / _SUBPACKAGES[name]
@@ -85,6 +115,7 @@ def require_dir(path: Path, what: str) -> Path:
 
 
 __all__ = [
+    "checkout",
     "data_dir",
     "ontology_dir",
     "ontology_path",

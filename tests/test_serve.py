@@ -425,3 +425,4 @@ def test_a_body_over_the_bound_is_refused_unread(served: Served) -> None:
     head, _, body = answer.decode().partition("\r\n\r\n")
     assert head.startswith("HTTP/1.0 413 ")
     assert body == f"the request body is {MAX_BODY + 1:,} bytes; at most {MAX_BODY:,} are read\n"
+

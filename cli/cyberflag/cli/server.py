@@ -150,7 +150,9 @@ def push_data(
     default=60,
     show_default=True,
     metavar="SECONDS",
-    help="How long one query may run on the server (whole seconds).",
+    help="Oxigraph's time limit per query (whole seconds). It does not stop every query "
+    "(a COUNT or ORDER BY over a large join runs on); the page waits 30 s longer, then gets "
+    "HTTP 502.",
 )
 @click.option(
     "--links/--no-links",

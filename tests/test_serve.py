@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import html
+import json
 import os
-import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.error import HTTPError, URLError
 from urllib.parse import parse_qs
 
@@ -24,14 +26,55 @@ from click.testing import CliRunner
 
 from cyberflag.cli import cli
 from cyberflag.queries import catalogue
+from cyberflag.server.front import MAX_BODY, NO_SERVICE, READ_ONLY
+from cyberflag.server.oxigraph import MAX_RESTARTS
 from cyberflag.server.serve import without_header
 from cyberflag.sparql.engines import OxigraphEngine
 from cyberflag.sparql.remote import RemoteEngine
 from cyberflag.sparql.results import rows_equal
+from cyberflag.sparql.syntax import MAX_NESTING
 
-from conftest import FIXTURE_DATA, REPO, free_port, oxigraph_binary
+from conftest import FIXTURE_DATA, REPO, ScriptedServer, free_port, oxigraph_binary
 
 pytestmark = pytest.mark.usefixtures("no_endpoint_env")
+
+
+class Stream:
+    """The lines a process writes to one pipe, read as they come by a thread."""
+
+    def __init__(self, pipe: IO[str]) -> None:
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+        self.ended = False
+        threading.Thread(target=self.read, args=(pipe,), daemon=True).start()
+
+    def read(self, pipe: IO[str]) -> None:
+        for line in pipe:
+            with self.changed:
+                self.lines.append(line)
+                self.changed.notify_all()
+        with self.changed:
+            self.ended = True
+            self.changed.notify_all()
+
+    def wait_for(self, text: str, times: int = 1, timeout: float = 30) -> str:
+        """The ``times``-th line holding ``text``, waiting up to ``timeout`` s (a generous
+        bound)."""
+        with self.changed:
+            self.changed.wait_for(
+                lambda: self.ended or sum(text in x for x in self.lines) >= times, timeout
+            )
+            hits = [x for x in self.lines if text in x]
+            if len(hits) < times:
+                pytest.fail(f"not {times} lines with {text!r} within {timeout} s: "
+                            f"{''.join(self.lines)}")
+            return hits[times - 1]
+
+    def text(self, timeout: float = 30) -> str:
+        """Everything, once the pipe has closed."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.ended, timeout)
+            return "".join(self.lines)
 
 
 @dataclass
@@ -40,6 +83,21 @@ class Served:
     stdout: str
     url: str
     tmp: Path
+    err: Stream
+
+    def engine_pid(self, timeout: float = 30) -> int:
+        """The pid of the Oxigraph server serve runs (its child), read from /proc."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for stat in Path("/proc").glob("[0-9]*/stat"):
+                try:
+                    head, tail = stat.read_text().rsplit(")", 1)
+                except OSError:
+                    continue
+                if "oxigraph" in head and int(tail.split()[1]) == self.process.pid:
+                    return int(stat.parent.name)
+            time.sleep(0.05)
+        pytest.fail("no Oxigraph child of serve found")
 
 
 def start_serve(tmp_path: Path, *args: str) -> Served:
@@ -52,31 +110,21 @@ def start_serve(tmp_path: Path, *args: str) -> Served:
         [sys.executable, "-m", "cyberflag", "serve", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=read, daemon=True).start()
-    seen = []
-    while True:
-        try:
-            line = lines.get(timeout=30)
-        except queue.Empty:
-            process.kill()
-            pytest.fail(f"serve printed no start-up message in 30 s: {''.join(seen)}")
-        if line is None:
-            err = process.stderr.read() if process.stderr else ""
-            pytest.fail(f"serve exited early ({process.wait()}): {''.join(seen)}{err}")
-        seen.append(line)
-        if line.startswith("Press Ctrl-C to stop."):
-            break
+    assert process.stdout is not None
+    assert process.stderr is not None
+    out, err = Stream(process.stdout), Stream(process.stderr)
+    with out.changed:
+        out.changed.wait_for(
+            lambda: out.ended or any(x.startswith("Press Ctrl-C") for x in out.lines), 30
+        )
+        seen = list(out.lines)
+    if not any(x.startswith("Press Ctrl-C") for x in seen):
+        process.kill()
+        pytest.fail(f"serve printed no start-up message ({process.wait()}): {''.join(seen)}"
+                    f"{err.text()}")
     text = "".join(seen)
     url = next(x.split()[-1] for x in seen if x.strip().startswith("query page:")).rstrip("/")
-    return Served(process, text, url, tmp)
+    return Served(process, text, url, tmp, err)
 
 
 @pytest.fixture
@@ -141,6 +189,12 @@ def test_links_open_each_saved_query_in_the_page(served: Served) -> None:
     with urllib.request.urlopen(f"{served.url}/", timeout=10) as response:
         page = response.read().decode()
     assert "Yasgui" in page  # the page that reads #query=...&endpoint=... links
+    assets = re.findall(r'(?:src|href)="\.?(/[^"]+)"', page)
+    assert len(assets) == 3  # script, style sheet, icon: each passes the front
+    for asset in assets:
+        with urllib.request.urlopen(f"{served.url}{asset}", timeout=10) as response:
+            assert response.status == 200
+            assert response.read()
     index = next(
         Path(urllib.parse.urlparse(line.strip()).path)
         for line in served.stdout.splitlines()
@@ -160,8 +214,7 @@ def test_links_open_each_saved_query_in_the_page(served: Served) -> None:
 def test_stops_cleanly_on_sigint(served: Served) -> None:
     served.process.send_signal(signal.SIGINT)
     assert served.process.wait(timeout=20) == 0
-    assert served.process.stderr is not None
-    err = served.process.stderr.read()
+    err = served.err.text()
     assert "Traceback" not in err
     assert "stopping the server" in err
     assert list(served.tmp.iterdir()) == []  # the temporary store is gone
@@ -175,17 +228,27 @@ def test_stops_cleanly_on_sigterm(served: Served) -> None:
     assert list(served.tmp.iterdir()) == []
 
 
+def running(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie left to an init that does not reap it does not run)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_server_does_not_outlive_a_killed_serve(served: Served) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the kernel's parent-death signal is Linux's")
+    engine = served.engine_pid()  # on a private port: nothing else would ever stop it
     served.process.kill()  # SIGKILL: no chance to clean up; the kernel stops the server
     served.process.wait()
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{served.url}/", timeout=1)
-        except (URLError, OSError):
-            return
+    while running(engine):
+        if time.monotonic() > deadline:
+            pytest.fail("the Oxigraph server kept running after serve was killed")
         time.sleep(0.1)
-    pytest.fail("the Oxigraph server kept running after serve was killed")
+    with pytest.raises((URLError, OSError)):
+        urllib.request.urlopen(f"{served.url}/", timeout=2)
 
 
 def test_port_in_use_is_one_line(tmp_path: Path, served: Served) -> None:
@@ -215,3 +278,151 @@ def test_missing_server_names_the_package(
         "cyberflag: error: the Oxigraph server is not installed: pip install 'cyberflag[server]' "
         "(or: pip install oxigraph)\n"
     )
+
+
+# The front (#16 item 10): SERVICE, deep nesting and writes are refused before Oxigraph sees them;
+# a dead Oxigraph is restarted, within a bound.
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+"""815^4 rows on the fixture data: runs until killed (or Oxigraph's --timeout-s)."""
+
+
+def ask(url: str, text: str, *, method: str = "GET") -> tuple[int, str]:
+    """Send a query to serve's /query or /sparql; ``(status, body)``, errors included."""
+    if method == "GET":
+        request = urllib.request.Request(
+            f"{url}?{urllib.parse.urlencode({'query': text})}", headers={"Accept": "text/csv"}
+        )
+    else:
+        request = urllib.request.Request(
+            url, data=text.encode(), method="POST",
+            headers={"Accept": "text/csv", "Content-Type": "application/sparql-query"},
+        )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read().decode()
+    except HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def count(served: Served) -> int:
+    status, body = ask(f"{served.url}/query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert status == 200, body
+    return int(body.splitlines()[1])
+
+
+def cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def test_service_is_refused_and_never_reaches_the_other_server(
+    served: Served, scripted_server: Callable[..., ScriptedServer]
+) -> None:
+    secret = json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": [
+        {"s": {"type": "literal", "value": "from another server"}}]}}).encode()
+    other = scripted_server(lambda seen, n: (
+        200, {"Content-Type": "application/sparql-results+json"}, secret))
+    for text in (
+        f"SELECT * WHERE {{ SERVICE <{other.base}/sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?x ?y ?z.SERVICE <{other.base}/sparql> {{ ?s ?p ?o }} }}",
+    ):
+        for path, method in (("/query", "GET"), ("/query", "POST"), ("/sparql", "POST")):
+            assert ask(served.url + path, text, method=method) == (403, NO_SERVICE + "\n")
+    assert other.requests == []
+    mention = 'SELECT ?word WHERE { VALUES ?word { "SERVICE" } ?s ?p ?o } LIMIT 1'
+    assert ask(f"{served.url}/query", mention) == (200, "word\r\nSERVICE\r\n")
+
+
+def test_deep_nesting_is_refused_and_the_service_still_answers(served: Served) -> None:
+    engine = served.engine_pid()
+    deep = "SELECT * WHERE " + "{" * 5000 + "}" * 5000  # crashed Oxigraph when forwarded
+    status, reason = ask(f"{served.url}/query", deep, method="POST")
+    assert status == 400
+    assert reason == (
+        f"query: the query nests groups, parentheses or brackets 5000 deep; at most {MAX_NESTING}"
+        " are allowed\n"
+    )
+    assert count(served) == len(OxigraphEngine(FIXTURE_DATA).store)
+    assert served.engine_pid() == engine  # refused, not survived by a restart
+
+
+def test_a_killed_engine_fails_its_request_and_is_restarted(served: Served) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("finds the engine through /proc")
+    before = count(served)
+    engine = served.engine_pid()
+    answers: list[tuple[int, str]] = []
+    asking = threading.Thread(target=lambda: answers.append(ask(f"{served.url}/query", SLOW)))
+    asking.start()
+    deadline = time.monotonic() + 30
+    while cpu_ticks(engine) < 50:  # half a second of CPU: the engine is on the query
+        assert time.monotonic() < deadline, "the engine never started on the slow query"
+        time.sleep(0.05)
+    os.kill(engine, signal.SIGKILL)
+    asking.join(timeout=60)
+    [(status, reason)] = answers
+    assert status == 502
+    assert reason.startswith(
+        "the SPARQL engine stopped while answering this request (killed by SIGKILL)"
+    )
+    assert served.err.wait_for("restarted") == (
+        "cyberflag: note: the Oxigraph server stopped (killed by SIGKILL); restarted it\n"
+    )
+    assert count(served) == before
+    assert served.engine_pid() != engine
+    assert served.process.poll() is None
+
+
+def test_restarts_are_bounded(served: Served) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("finds the engine through /proc")
+    for n in range(1, MAX_RESTARTS + 1):
+        os.kill(served.engine_pid(), signal.SIGKILL)
+        served.err.wait_for("restarted it", times=n)
+        assert count(served) > 0
+    os.kill(served.engine_pid(), signal.SIGKILL)
+    assert served.process.wait(timeout=30) == 1
+    notes = served.err.text().splitlines()
+    assert notes[-1] == (
+        f"cyberflag: error: {served.url}: the Oxigraph server stopped (killed by SIGKILL) after "
+        f"{MAX_RESTARTS} restarts within 60 s; giving up"
+    )
+    assert len(notes) == MAX_RESTARTS + 1
+    assert list(served.tmp.iterdir()) == []
+
+
+def test_every_write_is_refused_and_nothing_changes(served: Served) -> None:
+    before = count(served)
+    turtle = b"<http://example.org/a> <http://example.org/b> <http://example.org/c> ."
+    for path, method, kind, body in (
+        ("/update", "POST", "application/sparql-update", b"DROP ALL"),
+        ("/sparql", "POST", "application/sparql-update", b"DROP ALL"),
+        ("/sparql", "POST", "application/x-www-form-urlencoded", b"update=DROP+ALL"),
+        ("/store?default", "PUT", "text/turtle", turtle),
+        ("/store?default", "POST", "text/turtle", turtle),
+        ("/store?default", "DELETE", "text/turtle", b""),
+    ):
+        request = urllib.request.Request(
+            served.url + path, data=body, method=method, headers={"Content-Type": kind})
+        with pytest.raises(HTTPError) as caught:
+            urllib.request.urlopen(request, timeout=10)
+        assert (caught.value.code, caught.value.read().decode()) == (403, READ_ONLY + "\n")
+    assert count(served) == before
+
+
+def test_a_body_over_the_bound_is_refused_unread(served: Served) -> None:
+    host, port = urllib.parse.urlsplit(served.url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as client:
+        client.sendall(
+            f"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            f"Content-Length: {MAX_BODY + 1}\r\n\r\n".encode()
+        )
+        client.sendall(b"#" * 1000)
+        answer = b""
+        while chunk := client.recv(4096):
+            answer += chunk
+    head, _, body = answer.decode().partition("\r\n\r\n")
+    assert head.startswith("HTTP/1.0 413 ")
+    assert body == f"the request body is {MAX_BODY + 1:,} bytes; at most {MAX_BODY:,} are read\n"
+

@@ -126,12 +126,16 @@ def push_data(
     emit("".join(line + "\n" for line in report.lines()))
 
 
-@click.command("serve", epilog=exit_codes("the server could not start, or stopped with an error"))
+@click.command("serve", epilog=exit_codes(
+    "the server could not start, or stopped with an error (or died 4 times within a minute)"
+))
 @click.option(
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to listen on. Anything but 127.0.0.1 (or ::1) lets other machines read the data.",
+    help="Address to listen on. Anything but 127.0.0.1, ::1 or localhost (0.0.0.0, a LAN "
+    "address) lets other machines read all the data and run any query on it; SERVICE and "
+    "updates are refused either way.",
 )
 @click.option(
     "--port",
@@ -141,6 +145,16 @@ def push_data(
     help="Port to listen on (0: any free port).",
 )
 @click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="Oxigraph's time limit per query (whole seconds). It does not stop every query "
+    "(a COUNT or ORDER BY over a large join runs on); the page waits 30 s longer, then gets "
+    "HTTP 502.",
+)
+@click.option(
     "--links/--no-links",
     default=True,
     help="List a link for each saved query that opens it in the query page.",
@@ -148,16 +162,24 @@ def push_data(
 @data_option
 @queries_option
 def serve_data(
-    host: str, port: int, links: bool, data: Path | None, queries_dir: Path | None
+    host: str, port: int, timeout: int, links: bool, data: Path | None, queries_dir: Path | None
 ) -> None:
-    """Serve the data as a local, read-only SPARQL endpoint with a query page.
+    """Serve the data as a read-only SPARQL endpoint with a query page.
 
     \b
     Runs the Oxigraph server (the 'oxigraph' package: pip install 'cyberflag[server]') over
     a temporary copy of the data, one named graph per file, the default graph being their
-    union as in 'cyberflag query'. Prints the page's URL and a link per saved query; other
-    tools (and 'cyberflag query NAME --endpoint URL/query') can use the endpoint. Updates
-    are refused. Ctrl-C stops the server and removes the temporary copy.
+    union as in 'cyberflag query', on a private port of 127.0.0.1. A front on --host and
+    --port forwards the SPARQL protocol and the query page to it, and refuses (HTTP 403 or
+    400, one line saying why) any query with SERVICE (which would make the server fetch
+    from other hosts), queries nested over 32 deep, updates and Graph Store writes, and
+    bodies over 1 MiB. If the server dies it is restarted (at most 3 times a minute), with
+    a note on stderr. Prints the page's URL and a link per saved query; other tools (and
+    'cyberflag query NAME --endpoint URL/query') can use the endpoint. Ctrl-C stops it and
+    removes the temporary copy.
+    \b
+    --host decides who can read: 127.0.0.1 (the default) is this machine only; any other
+    address lets every machine that can reach it read all the data.
     """
     from cyberflag.server.serve import serve
 
@@ -171,6 +193,7 @@ def serve_data(
         data,
         host=host,
         port=port,
+        timeout=timeout,
         queries_dir=queries_dir,
         links=links,
         say=lambda text: click.echo(text, nl=False),

@@ -33,10 +33,14 @@ class QuerySyntaxError(InputError):
 
 
 
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+# An IRI may hold \u and \U escapes (UCHAR): read whole, so that a '#' or quote after one is
+# not taken for a comment or a string (which would hide what follows from every check).
+_IRIREF = re.compile(r'<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>')
 # A run of characters that can belong to one name-like token: keyword, prefixed name, variable,
 # number, language tag. "where" inside "?where", "ex:where" or "@where" is then not the keyword.
-_WORD = re.compile(r"[A-Za-z0-9_?$:@%\\\-.\u00b7-\U0010ffff]+")
+# A backslash escapes the next character of a local name (ex:a\#b, ex:a\'b), so it is taken
+# with it: that '#' starts no comment and that quote no string.
+_WORD = re.compile(r"(?:[A-Za-z0-9_?$:@%\-.\u00b7-\U0010ffff]|\\.)+")
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,25 @@ def check_nesting(text: str, where: str = "<query>", *, file: bool = False) -> N
     raise QuerySyntaxError(f"{where}: {message}")
 
 
+_VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00b7-\U0010ffff]+")
+
+
+def uses_service(text: str) -> bool:
+    """Whether ``text`` may ask another endpoint for data (a ``SERVICE`` call): a server that runs
+    it makes requests, on a stranger's behalf, wherever its host can reach.
+
+    Read as warily as the parser reads: Oxigraph takes a keyword with no break before it
+    (``?o.SERVICE``, ``1SERVICE``, ``trueSERVICE``, ``ex:.SERVICE`` all call a service), so any word
+    holding "service" in any case counts, except a plain variable (``?service``). Strings, IRIs and
+    comments never count: a query may still search for the word.
+    """
+    return any(
+        "SERVICE" in t.text.upper() and not _VARIABLE.fullmatch(t.text)
+        for t in tokens(text)
+        if t.kind == "word"
+    )
+
+
 def check_syntax(text: str, where: str = "<query>", *, file: bool = False) -> None:
     """Raise if ``text`` is not a SPARQL 1.1 query (by pyoxigraph's parser).
 
@@ -205,5 +228,5 @@ def undeclared_prefixes(text: str) -> str | None:
 
 __all__ = [
     "MAX_NESTING", "QUERY_FORMS", "UPDATE_KEYWORDS", "QueryFileError", "QuerySyntaxError", "Token",
-    "check_nesting", "check_syntax", "query_form", "tokens", "undeclared_prefixes",
+    "check_nesting", "check_syntax", "query_form", "tokens", "undeclared_prefixes", "uses_service",
 ]

@@ -8,9 +8,15 @@ from typing import TYPE_CHECKING
 import click
 
 from cyberflag.checks.findings import LAYERS
-from cyberflag.cli.options import data_option, exit_codes, store_option, width_option
+from cyberflag.cli.options import (
+    data_option,
+    exit_codes,
+    output_options,
+    store_option,
+    width_option,
+)
 from cyberflag.errors import EXIT_FAILURE
-from cyberflag.text.formats import TEXT_FORMATS, FormatChoice
+from cyberflag.text.formats import TEXT_FORMATS
 from cyberflag.text.table import terminal_width
 
 if TYPE_CHECKING:
@@ -42,14 +48,7 @@ Exit codes:
     type=click.Choice(LAYERS),
     help="Run only this layer (repeatable; default: all).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=FormatChoice(TEXT_FORMATS),
-    default="text",
-    show_default=True,
-    help="text for people, json for machines.",
-)
+@output_options(formats=TEXT_FORMATS, output=False, help_text="text for people, json for machines.")
 @click.option(
     "--full",
     is_flag=True,
@@ -94,14 +93,7 @@ def validate_data(
 
 @click.command("conflicts", epilog=exit_codes())
 @data_option
-@click.option(
-    "--format",
-    "fmt",
-    type=FormatChoice(TEXT_FORMATS),
-    default="text",
-    show_default=True,
-    help="text for people, json for machines.",
-)
+@output_options(formats=TEXT_FORMATS, output=False, help_text="text for people, json for machines.")
 @width_option
 def list_conflicts(data: Path | None, fmt: str, width: int | None) -> None:
     """Figures, quotes and roles that disagree between articles, side by side with their sources.

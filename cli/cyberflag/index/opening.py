@@ -14,9 +14,7 @@ import pyoxigraph as ox
 
 from cyberflag.errors import CacheError, InputError
 from cyberflag.index.builds import Index, Opened, log
-from cyberflag.index.sources import load_into, sources
-from cyberflag.rdf import resources
-from cyberflag.rdf.files import display_path
+from cyberflag.index.sources import load_into, of_data
 
 STORE_ENV = "CYBERFLAG_STORE"
 """Environment variable naming the cache folder (as ``--store DIR``)."""
@@ -76,15 +74,7 @@ def open_store(
     that opening cannot see, and rebuild it if there is any.
     """
     began = time.perf_counter()
-    data_dir = Path(data) if data is not None else resources.data_dir()
-    resources.require_dir(data_dir, "data directory")
-    onto: Path | None = None
-    if include_ontology:
-        onto = Path(ontology) if ontology is not None else resources.ontology_path()
-        resources.require_file(onto, "ontology")
-    found = sources(data_dir, onto)
-    if not any(s.key.startswith("data/") for s in found):
-        raise InputError(f"no Turtle files (*.ttl) under {display_path(data_dir)}")
+    data_dir, onto, found = of_data(data, ontology, include_ontology=include_ontology)
     chosen = resolve_mode(mode)
     small = sum(s.size for s in found) < IN_MEMORY_MAX_BYTES
     if chosen == "memory" or (chosen == "auto" and small and not rebuild):

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cyberflag.rdf.files import graph_name, parse_error, walk
+from cyberflag.errors import InputError
+from cyberflag.rdf import resources
+from cyberflag.rdf.files import display_path, graph_name, parse_error, walk
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,24 @@ def quads(found: list[Source]) -> Iterator[ox.Quad]:
             raise parse_error(source.path, error) from None
 
 
+def of_data(
+    data: Path | str | None, ontology: Path | str | None = None, *, include_ontology: bool = True
+) -> tuple[Path, Path | None, list[Source]]:
+    """The data directory (default: the shipped data), the ontology file (``None`` when left
+    out) and the files a store over them holds. :class:`InputError` when the directory or the
+    ontology is missing, or the directory holds no Turtle file."""
+    data_dir = Path(data) if data is not None else resources.data_dir()
+    resources.require_dir(data_dir, "data directory")
+    onto: Path | None = None
+    if include_ontology:
+        onto = Path(ontology) if ontology is not None else resources.ontology_path()
+        resources.require_file(onto, "ontology")
+    found = sources(data_dir, onto)
+    if not any(s.key.startswith("data/") for s in found):
+        raise InputError(f"no Turtle files (*.ttl) under {display_path(data_dir)}")
+    return data_dir, onto, found
+
+
 def load_into(store: ox.Store, found: Iterable[Source], *, bulk: bool = False) -> None:
     """Each file into its named graph of ``store``; ``bulk`` for a new store that nothing reads
     yet (faster, not transactional)."""
@@ -69,4 +89,4 @@ def load_into(store: ox.Store, found: Iterable[Source], *, bulk: bool = False) -
             raise parse_error(source.path, error) from None
 
 
-__all__ = ["Source", "load_into", "quads", "sources"]
+__all__ = ["Source", "load_into", "of_data", "quads", "sources"]

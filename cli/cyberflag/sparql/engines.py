@@ -30,8 +30,7 @@ import pyoxigraph as ox
 from cyberflag.errors import InputError
 from cyberflag.index import builds, opening
 from cyberflag.index import sources as index_sources
-from cyberflag.rdf import resources
-from cyberflag.rdf.files import data_files, display_path
+from cyberflag.rdf.files import data_files
 from cyberflag.rdf.files import graph_name as graph_iri
 from cyberflag.sparql.results import AskResult, GraphResult, Result, Row, SelectResult, Term
 from cyberflag.sparql.syntax import QuerySyntaxError, check_nesting, query_form
@@ -176,15 +175,7 @@ class OxigraphEngine(Engine):
             )
             self.store = self.opened.store
             return
-        data_dir = Path(data) if data is not None else resources.data_dir()
-        resources.require_dir(data_dir, "data directory")
-        onto: Path | None = None
-        if include_ontology:
-            onto = Path(ontology) if ontology is not None else resources.ontology_path()
-            resources.require_file(onto, "ontology")
-        found = index_sources.sources(data_dir, onto)
-        if not any(s.key.startswith("data/") for s in found):
-            raise InputError(f"no Turtle files (*.ttl) under {display_path(data_dir)}")
+        _, _, found = index_sources.of_data(data, ontology, include_ontology=include_ontology)
         self.store = ox.Store(str(location))
         index_sources.load_into(self.store, found, bulk=True)
 

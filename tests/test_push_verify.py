@@ -303,3 +303,22 @@ def test_push_graph_refuses_the_projects_own_graphs(
 )
 def test_form_body_is_urlencode(text: str) -> None:
     assert form_body(text) == urlencode({"query": text}).encode("ascii")
+
+
+def test_progress_line_ends_before_the_failure_is_said(
+    runner: CliRunner, oxigraph_server: OxigraphServer,
+    scripted_server: Callable[..., ScriptedServer],
+) -> None:
+    """The progress line is complete when the whole body was sent: no blank line, no line glued
+    to the error."""
+    lost = in_front_of(scripted_server, oxigraph_server, lambda seen, n: UPDATE_LOST)
+    result = run(runner, "push", "--endpoint", f"{lost.base}/query", "--data", str(FIXTURE_DATA),
+                 "--retries", "1", "--progress")
+    assert result.exit_code == 1
+    lines = result.stderr.split("\n")
+    assert [line.endswith("sent (100%)") for line in lines[:-1]] == [True, False, True, False]
+    assert lines[1].startswith("cyberflag: ")
+    assert "retrying in 1 s" in lines[1]
+    assert lines[3].startswith("cyberflag: error: ")
+    assert "still holds none of the data" in lines[3]
+    assert lines[-1] == ""

@@ -19,7 +19,10 @@ from cyberflag.cli.options import (
 
 @click.command(
     "push",
-    epilog=exit_codes("the server failed, or it does not hold exactly what was sent"),
+    epilog=exit_codes(
+        "the server failed, or it does not hold exactly what was sent (an update whose answer "
+        "was lost, but which the server holds, is a success)"
+    ),
 )
 @click.option(
     "--endpoint",
@@ -43,7 +46,8 @@ from cyberflag.cli.options import (
     metavar="IRI",
     default=None,
     help="Put everything (data and ontology) into this one named graph, replacing it, instead "
-    "of one graph per file.",
+    "of one graph per file. Not a graph under https://w3id.org/cyberflag/id/graph/: those are "
+    "the per-file graphs.",
 )
 @click.option(
     "--graph-store",
@@ -58,8 +62,8 @@ from cyberflag.cli.options import (
     default=300.0,
     show_default=True,
     metavar="SECONDS",
-    help=f"How long the update (each attempt) may take, {TIMEOUT_HELP}. Listing the graphs "
-    "and counting them afterwards may take at most 60 s each.",
+    help=f"How long the update (each attempt) may take, {TIMEOUT_HELP}. Listing the graphs, "
+    "and each query that checks them afterwards, may take at most 60 s.",
 )
 @max_answer_option
 @click.option(
@@ -94,8 +98,10 @@ def push_data(
     https://w3id.org/cyberflag/id/graph/..., as in the local store; every such graph on
     the server is replaced, in ONE SPARQL Update request (DROP SILENT GRAPH + INSERT DATA),
     so that the server holds the old data or the new, never a mixture. Other graphs and the
-    default graph are never named, so never touched. Afterwards the triples in each graph are
-    counted on the server and must be exactly those sent.
+    default graph are never named, so never touched. Afterwards each graph on the server is
+    compared with what was sent, triple by triple, and must hold exactly that. If the update
+    fails (no answer, HTTP 504, a cut connection), the server is asked what it holds: the old
+    data, the new, or unknown (run push again).
     \b
     Examples:
       cyberflag push --endpoint http://127.0.0.1:7878/query

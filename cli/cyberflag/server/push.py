@@ -23,8 +23,19 @@ request on the update endpoint.
 
 Because the request replaces rather than adds, it is idempotent, so a transient failure (connection
 reset, HTTP 502/503/504) can safely be retried: a bounded number of times, with doubling delays.
-Afterwards the server is asked how many triples each graph holds, and the push fails unless that is
-exactly what was sent.
+Afterwards each graph's content on the server is compared with what was sent, triple by triple
+(:mod:`cyberflag.server.verify`), and the push fails unless the server holds exactly that.
+
+When the update fails for good, the server may or may not have applied it: a 504 from a gateway, a
+connection cut or a deadline passed after the request was sent say nothing about what the server
+did. So the push never guesses: it asks the server (the same comparison, and the triple counts taken
+just before the update) and says whether it holds the old data, the new, or that this is unknown.
+If it holds the new data, exactly as sent, the push did happen: the lost answer is reported on
+stderr and the push succeeds, verified, since its promise (the server holds exactly the data) holds.
+
+``--graph IRI`` must not name a graph under :data:`~cyberflag.rdf.files.GRAPH_BASE`: those are the
+per-file graphs, which the next push replaces or drops, and pouring the whole data set into one of
+them would make a file's graph hold every file's triples.
 
 Every request (the graph listing, the update or PUT, the counts) goes through
 :mod:`cyberflag.sparql.transport`, as queries do: the same credentials, proxies, deadline per
@@ -45,6 +56,7 @@ import pyoxigraph as ox
 from cyberflag.errors import EndpointError, InputError
 from cyberflag.queries.binding import term_text
 from cyberflag.rdf.files import GRAPH_BASE
+from cyberflag.server.verify import Comparison, Triple, compare, state_after_failure
 from cyberflag.sparql.engines import OxigraphEngine
 from cyberflag.sparql.remote import discover_graphs, graph_counts
 from cyberflag.sparql.transport import DEFAULT_MAX_ANSWER, DEFAULT_TIMEOUT, Limits, send
@@ -71,14 +83,14 @@ def _ignore(_: str) -> None:
 class Dataset:
     """The triples to push, per named graph, each line a triple in N-Triples syntax, sorted."""
 
-    graphs: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    graphs: dict[str, list[Triple]] = field(default_factory=dict)
 
     @property
     def triples(self) -> int:
         """Triples over all graphs (a triple stated in two files counts twice, as it is sent)."""
         return sum(len(t) for t in self.graphs.values())
 
-    def merged(self) -> list[tuple[str, str, str]]:
+    def merged(self) -> list[Triple]:
         """Every distinct triple of every graph, sorted: the content of one ``--graph`` graph."""
         return sorted({t for triples in self.graphs.values() for t in triples})
 
@@ -100,7 +112,7 @@ def read_dataset(data: Path | str | None = None) -> Dataset:
     return out
 
 
-def update_body(graphs: dict[str, list[tuple[str, str, str]]], drop: Iterable[str] = ()) -> bytes:
+def update_body(graphs: dict[str, list[Triple]], drop: Iterable[str] = ()) -> bytes:
     """One SPARQL Update request: drop ``drop`` and every graph in ``graphs``, then insert them."""
     parts = [
         f"DROP SILENT GRAPH {term_text(ox.NamedNode(g))} ;\n"
@@ -115,7 +127,7 @@ def update_body(graphs: dict[str, list[tuple[str, str, str]]], drop: Iterable[st
     return "".join(parts).encode("utf-8")
 
 
-def ntriples_body(triples: Iterable[tuple[str, str, str]]) -> bytes:
+def ntriples_body(triples: Iterable[Triple]) -> bytes:
     """N-Triples for a Graph Store Protocol PUT."""
     return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
 
@@ -150,6 +162,7 @@ class Progress:
         self.write = write
         self.every = every
         self.shown = 0.0
+        self.ended = False  # the line shown is complete (its attempt sent everything)
 
     def __call__(self, sent: int) -> None:
         now = time.monotonic()
@@ -158,7 +171,8 @@ class Progress:
         self.shown = now
         percent = 100 * sent // self.total if self.total else 100
         self.write(f"\r{self.label}: {_size(sent)} of {_size(self.total)} sent ({percent}%)")
-        if sent >= self.total:
+        self.ended = sent >= self.total
+        if self.ended:
             self.write("\n")
 
 
@@ -185,6 +199,8 @@ class PushReport:
     seconds: float
     attempts: int
     verified_at: str
+    checked: Comparison
+    answer_lost: bool = False  # the update failed, but the server was found to hold the new data
 
     def lines(self) -> list[str]:
         """The summary: what was sent where, and what the server holds afterwards."""
@@ -193,7 +209,8 @@ class PushReport:
         out = [
             f"pushed {n} graph{'s' if n != 1 else ''}, {triples:,} triples "
             f"({_size(self.size)}) to {self.target} by {self.method} in {self.seconds:.2f} s"
-            + (f" ({self.attempts} attempts)" if self.attempts > 1 else "")
+            + (" (its answer was lost)" if self.answer_lost else
+               f" ({self.attempts} attempts)" if self.attempts > 1 else "")
         ]
         if self.dropped:
             out.append(
@@ -202,9 +219,26 @@ class PushReport:
             )
         out.append(
             f"verified at {self.verified_at}: the server holds exactly the triples sent "
-            f"({n} graph{'s' if n != 1 else ''}, {triples:,} triples; counted per graph)"
+            f"({n} graph{'s' if n != 1 else ''}, {triples:,} triples; counted per graph, "
+            f"{self.checked.summary()})"
         )
         return out
+
+
+def check_graph(graph: str) -> None:
+    """:class:`InputError` unless ``graph`` is an absolute IRI outside the project's graph base."""
+    try:
+        ox.NamedNode(graph)
+    except ValueError:
+        raise InputError(f"--graph {graph!r} is not a valid IRI") from None
+    if ":" not in graph:
+        raise InputError(f"--graph {graph!r} is not an absolute IRI")
+    if graph.startswith(GRAPH_BASE):
+        raise InputError(
+            f"--graph {graph} is under {GRAPH_BASE}, where each data file has its own graph: "
+            "the whole data set poured into one of them would be replaced or dropped by the next "
+            "push; name a graph outside it, or push without --graph (one graph per file)"
+        )
 
 
 def push(
@@ -239,12 +273,7 @@ def push(
                 "the per-file graphs are replaced together by one SPARQL Update request)"
             )
     if graph is not None:
-        try:
-            ox.NamedNode(graph)
-        except ValueError:
-            raise InputError(f"--graph {graph!r} is not a valid IRI") from None
-        if ":" not in graph:
-            raise InputError(f"--graph {graph!r} is not an absolute IRI")
+        check_graph(graph)
     update_url = check_url(update_endpoint or default_update_endpoint(endpoint), "update endpoint")
     query_limits = Limits(min(timeout, DEFAULT_TIMEOUT) if timeout else DEFAULT_TIMEOUT, max_answer)
 
@@ -253,13 +282,13 @@ def push(
     if graph is None:
         present = discover_graphs(endpoint, prefix=GRAPH_BASE, limits=query_limits)
         dropped = sorted(set(present) - set(dataset.graphs))
-        expected = {g: len(t) for g, t in dataset.graphs.items()}
+        sent = {**{g: [] for g in dropped}, **dataset.graphs}
         body = update_body(dataset.graphs, dropped)
         method, target, content_type = "POST", update_url, "application/sparql-update"
         how = "one SPARQL Update request"
     else:
         merged = dataset.merged()
-        expected = {graph: len(merged)}
+        sent = {graph: merged}
         if graph_store is not None:
             body = ntriples_body(merged)
             method, target = "PUT", graph_store_url(graph_store, graph)
@@ -270,36 +299,44 @@ def push(
             method, target, content_type = "POST", update_url, "application/sparql-update"
             how = "one SPARQL Update request"
 
+    before = graph_counts(endpoint, sorted(sent), limits=query_limits)
     shown = target if graph_store is None else graph_store
     meter = Progress(f"cyberflag: pushing to {shown}", len(body), note) if progress else None
     started = time.monotonic()
-    attempts = send(
-        method, target, body=body, headers={"Content-Type": content_type},
-        limits=Limits(timeout, max_answer), retries=retries, backoff=backoff, note=note,
-        progress=meter, gave_up="; nothing was changed",
-    ).attempts
+    checked: Comparison | None = None
+    try:
+        attempts = send(
+            method, target, body=body, headers={"Content-Type": content_type},
+            limits=Limits(timeout, max_answer), retries=retries, backoff=backoff, note=note,
+            progress=meter,
+        ).attempts
+    except EndpointError as failure:
+        if meter is not None and not meter.ended:
+            note("\n")  # end the progress line before the error's
+        checked, holds = state_after_failure(endpoint, sent, before, limits=query_limits)
+        if checked is None:
+            raise EndpointError(failure.endpoint, f"{failure.message}; {holds}") from None
+        note(f"cyberflag: {failure}; but {holds}\n")
+        attempts = 0
     seconds = time.monotonic() - started
 
-    wanted = {**dict.fromkeys(dropped, 0), **expected}
-    held = graph_counts(endpoint, sorted(wanted), limits=query_limits)
-    wrong = [g for g, n in wanted.items() if held.get(g, 0) != n]
-    if wrong:
-        first = wrong[0]
+    lost = checked is not None
+    checked = checked or compare(endpoint, sent, limits=query_limits)
+    if not checked.exact:
         raise EndpointError(
-            endpoint,
-            f"after the push the server holds {held.get(first, 0):,} triples in <{first}>, "
-            f"not the {wanted[first]:,} sent"
-            + (f" ({len(wrong)} graphs differ)" if len(wrong) > 1 else ""),
+            endpoint, f"after the push the server does not hold what was sent: {checked.problem()}"
         )
     return PushReport(
         target=shown,
         method=how,
-        graphs=expected,
+        graphs={g: len(t) for g, t in sent.items() if g not in dropped},
         dropped=dropped,
         size=len(body),
         seconds=seconds,
         attempts=attempts,
         verified_at=endpoint,
+        checked=checked,
+        answer_lost=lost,
     )
 
 
@@ -308,6 +345,7 @@ __all__ = [
     "RETRIES",
     "Dataset",
     "PushReport",
+    "check_graph",
     "default_update_endpoint",
     "graph_store_url",
     "ntriples_body",

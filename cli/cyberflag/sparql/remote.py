@@ -37,6 +37,7 @@ import json
 import warnings
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote_plus
 
 import pyoxigraph as ox
 
@@ -47,6 +48,8 @@ from cyberflag.sparql.results import AskResult, GraphResult, Result, Row, Select
 from cyberflag.sparql.syntax import query_form
 from cyberflag.sparql.transport import DEFAULT_TIMEOUT, Limits, send
 from cyberflag.sparql.wire import check_url, server_message
+
+JSON_RESULTS = "application/sparql-results+json"
 
 # --- results --------------------------------------------------------------------------------------
 
@@ -180,6 +183,42 @@ def request(
         raise EndpointError(endpoint, str(error)) from None
 
 
+def form_body(text: str) -> bytes:
+    """``query=`` and ``text`` URL-encoded, as ``urlencode({"query": text})`` gives it, faster on
+    long, repetitive text: encoding is per character in Python (2.4 s for the 36 MB of queries that
+    verify 100,000 triples), but the same IRIs and words recur, so each space-separated piece is
+    encoded once (0.65 s). A space is ``+`` either way, so the pieces join back exactly."""
+    done: dict[str, str] = {}
+    pieces = []
+    for piece in text.split(" "):
+        encoded = done.get(piece)
+        if encoded is None:
+            encoded = done[piece] = quote_plus(piece)
+        pieces.append(encoded)
+    return ("query=" + "+".join(pieces)).encode("ascii")
+
+
+def select(endpoint: str, text: str, *, limits: Limits | None = None) -> SelectResult:
+    """Run the SELECT query ``text`` (which names its graphs itself) and return its table.
+
+    The request is the protocol's URL-encoded POST, as :func:`prepare` builds it, but built here:
+    SPARQLWrapper's preparation reads the whole text with regular expressions to find the query's
+    form, 0.1 s for a 256 KB query, and push's verification sends the whole data set as queries
+    (0.1 s a batch made checking 100,000 triples take 10 s instead of 2 s). The form is known,
+    and these queries need no dataset parameters.
+    """
+    body = form_body(text)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": JSON_RESULTS}
+    answer = send("POST", endpoint, body=body, headers=headers, limits=limits)
+    try:
+        result = parse_json_results(answer.body, "SELECT", answer.content_type)
+    except ValueError as error:
+        raise EndpointError(endpoint, str(error)) from None
+    if not isinstance(result, SelectResult):  # parse_json_results gives a table for SELECT
+        raise EndpointError(endpoint, "the answer to a SELECT query is not a table of results")
+    return result
+
+
 def discover_graphs(
     endpoint: str, *, prefix: str = GRAPH_BASE, limits: Limits | None = None
 ) -> list[str]:
@@ -192,9 +231,7 @@ def discover_graphs(
         "SELECT DISTINCT ?g WHERE { GRAPH ?g { } "
         f"FILTER (STRSTARTS(STR(?g), {json.dumps(prefix)})) }} ORDER BY ?g"
     )
-    result = request(endpoint, text, limits=limits)
-    if not isinstance(result, SelectResult):
-        raise EndpointError(endpoint, "the answer to a SELECT query is not a table of results")
+    result = select(endpoint, text, limits=limits)
     return sorted(t.value for t in result.column("g") if t is not None and t.is_uri)
 
 
@@ -209,9 +246,7 @@ def graph_counts(
         f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
         "GROUP BY ?g"
     )
-    result = request(endpoint, text, limits=limits)
-    if not isinstance(result, SelectResult):
-        raise EndpointError(endpoint, "the answer to a SELECT query is not a table of results")
+    result = select(endpoint, text, limits=limits)
     counts = {}
     for g, n in result.rows:
         if g is None or n is None or not n.value.isdigit():
@@ -265,9 +300,11 @@ class RemoteEngine(Engine):
 __all__ = [
     "RemoteEngine",
     "discover_graphs",
+    "form_body",
     "graph_counts",
     "parse_graph",
     "parse_json_results",
     "prepare",
     "request",
+    "select",
 ]

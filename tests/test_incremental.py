@@ -282,10 +282,7 @@ EDITS: list[tuple[Callable[[Path], None], set[str]]] = [
 @pytest.mark.parametrize(("edit", "breaks"), EDITS, ids=[e.__name__ for e, _ in EDITS])
 def test_one_edit_gives_the_full_report(
     corpus: tuple[Path, Path], edit: Callable[[Path], None], breaks: set[str],
-    request: pytest.FixtureRequest,
 ) -> None:
-    if edit in (fact_edited, fact_removed):  # issue #11: the reach misses the fact; fixed next
-        request.applymarker(pytest.mark.xfail(strict=True, reason="inbound reach not derived"))
     data, store = corpus
     edit(data)
     outcome, full = same_as_full(data, store)
@@ -314,7 +311,6 @@ def test_a_full_run_in_chunks_over_two_workers_is_a_whole_graph_run(
     assert driver.run(data, store=store).mode == "reused"  # and the cache it left is whole
 
 
-@pytest.mark.xfail(strict=True, reason="issue #11: inbound reach not derived from the shapes")
 def test_a_full_run_in_chunks_finds_a_fact_in_another_chunk(corpus: tuple[Path, Path]) -> None:
     """The organisation and the fact backing its legal name are in different files, so in
     different chunks: the organisation's chunk must hold the fact all the same."""
@@ -367,6 +363,61 @@ def test_a_changed_ontology_runs_in_full(corpus: tuple[Path, Path], tmp_path: Pa
     outcome = driver.run(data, store=store, ontology_path=ontology)
     assert outcome.mode == "full, cached"
     assert outcome.reason in ("no cache yet", "the ontology or the shapes changed")
+
+
+FAR_SHAPE = """
+cf:FarShape a sh:NodeShape ;
+    sh:targetClass cf:Report ;
+    sh:sparql [
+        sh:message "A report's first segment's article body has no start." ;
+        sh:select \"\"\"
+            SELECT $this WHERE {
+                $this <http://www.w3.org/ns/oa#hasTarget> ?span .
+                ?span <http://www.w3.org/ns/oa#hasSource> ?article .
+                ?article <https://w3id.org/cyberflag/ontology#body> ?body .
+                ?body <http://www.w3.org/ns/oa#hasSelector> ?position .
+                FILTER NOT EXISTS { ?position <http://www.w3.org/ns/oa#start> ?start }
+            }\"\"\"
+    ] .
+"""
+"""A constraint reading four links from a report (its segments' articles' bodies' positions'
+triples): one further than the incremental check follows. It finds nothing on the corpus."""
+
+
+def test_shapes_reading_further_than_followed_are_checked_in_full(
+    corpus: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, store = corpus
+    far = tmp_path / "shapes.ttl"
+    far.write_text(resources.shapes_path().read_text(encoding="utf-8") + FAR_SHAPE,
+                   encoding="utf-8")
+    why = ("checked in full: FarShape reads 4 links from a node, more than the 3 allowed for, "
+           "further than the incremental check follows")
+    assert driver.run(data, store=store, shapes_path=far).notes == [why]  # the cache rebuilt
+    misquote(data)
+    outcome = driver.run(data, store=store, shapes_path=far)
+    assert (outcome.mode, outcome.reason, outcome.notes) == ("full, cached", why, [why])
+    assert outcome.result.findings == full_check.full_run(data, shapes_path=far).result.findings
+    unchanged = driver.run(data, store=store, shapes_path=far)
+    assert (unchanged.mode, unchanged.notes) == ("reused", [])
+    assert unchanged.result.findings == outcome.result.findings
+    # the command says so in one line, and reports as a full run does
+    monkeypatch.setattr(resources, "shapes_path", lambda: far)
+    wrong_figure(data)
+    args = ["validate", "--data", str(data), "--store", str(store), "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"cyberflag: note: {why}"]
+    assert {f["layer"] for f in json.loads(result.stdout)["findings"]} >= {"anchoring",
+                                                                          "arithmetic"}
+    # the shipped shapes are covered: the same edit is checked incrementally, without a note
+    monkeypatch.undo()
+    monkeypatch.setenv(opening.MODE_ENV, "disk")
+    monkeypatch.setattr(driver, "FULL_FRACTION", 1.0)
+    driver.run(data, store=store, full=True)
+    (data / A).write_text((data / A).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    shipped = driver.run(data, store=store)
+    assert (shipped.mode, shipped.notes) == ("incremental", [])
 
 
 def test_small_data_is_checked_in_full_without_a_cache(

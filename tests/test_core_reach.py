@@ -12,11 +12,11 @@ import itertools
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 
-from cyberflag.checks.incremental import closure
+from cyberflag.checks.incremental import closure, reach
 from cyberflag.checks.shacl import algebra, batching, validator
-from cyberflag.rdf.namespaces import CF
+from cyberflag.rdf.namespaces import CF, ORG, SCHEMA
 
 PREFIXES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -98,48 +98,76 @@ def chain(links: int) -> str:
     return " ".join(f"{a} <http://example.org/p> {b} ." for a, b in itertools.pairwise(ends))
 
 
+P, Q = "<http://example.org/p>", "<http://example.org/q>"
+
+
 @pytest.mark.parametrize(
-    ("pattern", "reach"),
+    ("pattern", "expected"),
     [
-        (chain(1), (0, False)),
-        (chain(3), (2, False)),
-        ("$this <http://example.org/p>/<http://example.org/q> ?v .", (1, False)),
-        ("?v ^<http://example.org/p> $this . ?v <http://example.org/q> ?w .", (1, False)),
-        ("?x <http://example.org/p> $this .", (0, True)),
-        ("?x <http://example.org/p> $this . ?x <http://example.org/q> ?y .", None),
-        ("$this <http://example.org/p>* ?v .", None),
+        (chain(1), (0, None, None)),
+        (chain(3), (2, None, None)),
+        (f"$this {P}/{Q} ?v .", (1, None, None)),
+        (f"?v ^{P} $this . ?v {Q} ?w .", (1, None, None)),
+        # the triples pointing at $this, and (1) their subjects' own triples
+        (f"?x {P} $this .", (0, 0, frozenset({P[1:-1]}))),
+        (f"?x {P} $this . ?x {Q} ?y .", (0, 1, frozenset({P[1:-1]}))),
+        (f"?x {P} $this . ?x {Q} ?y . ?y {Q} ?z .", (0, 2, frozenset({P[1:-1]}))),
+        ("?x ?p $this .", (0, 0, None)),
+        # a UNION branch binds ?v by a link at $this, another by a link from it (the back link
+        # of a report); EXISTS binds nothing, so ?v is behind $this in the second branch
+        (f"{{ $this {P} ?v . }} UNION {{ ?v {Q} $this . FILTER NOT EXISTS {{ $this {P} ?v }} }}",
+         (0, 0, frozenset({Q[1:-1]}))),
+        # an OPTIONAL part that may not match binds nothing either
+        (f"?v {Q} $this . OPTIONAL {{ $this {P} ?v . }}", (1, 0, frozenset({Q[1:-1]}))),
+        (f"$this {P} ?v . ?w {Q} ?v .", None),  # the triples pointing at another node
+        (f"$this {P}* ?v .", None),
     ],
 )
-def test_reach_of_a_sparql_constraint(pattern: str, reach: tuple[int, bool] | None) -> None:
-    assert algebra.reach(f"SELECT $this WHERE {{ {pattern} }}") == reach
+def test_reach_of_a_sparql_constraint(pattern: str, expected: tuple[object, ...] | None) -> None:
+    assert algebra.reach(f"SELECT $this WHERE {{ {pattern} }}") == expected
 
 
 def test_shapes_within_the_incremental_bounds_are_covered() -> None:
     assert closure.uncovered(sparql_shape(chain(closure.DEPTH + 1))) is None
-    inbound = "?x <http://example.org/p> $this ."
-    assert closure.uncovered(sparql_shape(inbound, target=f"<{closure.SPAN}>")) is None
+    behind = f"?x {P} $this . ?x {Q} ?y . ?y {Q} ?z . ?z {Q} ?w ."  # ?z's triples: 3 behind
+    assert closure.uncovered(sparql_shape(behind)) is None
 
 
 def test_shapes_reading_one_link_further_are_not_covered() -> None:
     reason = closure.uncovered(sparql_shape(chain(closure.DEPTH + 2)))
     assert reason == f"S reads {closure.DEPTH + 1} links from a node, more than the 3 allowed for"
-    reason = closure.uncovered(sparql_shape("?x <http://example.org/p> $this ."))
-    assert reason == "S reads the triples pointing at nodes other than reports and spans"
+    behind = f"?x {P} $this . ?x {Q} ?y . ?y {Q} ?z . ?z {Q} ?w . ?w {Q} ?v ."
+    reason = closure.uncovered(sparql_shape(behind))
+    assert reason == f"S reads {closure.DEPTH + 1} links from a node, more than the 3 allowed for"
+    reason = closure.uncovered(sparql_shape(f"$this {P}+ ?v ."))  # not batched: not analysed
+    assert reason == (
+        "S has a SPARQL constraint outside what can be analysed, which may read anything"
+    )
+    reason = closure.uncovered(sparql_shape(f"$this {P} ?v . ?w {Q} ?v ."))
+    assert reason == "S reads the data without a bound the incremental check can follow"
 
 
 def test_the_shipped_shapes_against_the_incremental_bounds() -> None:
-    """Every shipped shape reads within DEPTH links and INBOUND_TYPES, except one: the backing of
-    an external fact reads the reified statements pointing at a node (``?fact rdf:subject
-    $this``), which the cache's neighbourhood of a node does not hold."""
+    """Every shipped shape reads within DEPTH links; those that read the triples pointing at a
+    node are found, with their targets, the predicates of those triples and how far behind."""
     shipped = validator.load_shapes()
     reached = {
         str(c.shape).rsplit("#", 1)[-1]: algebra.reach(c.query)
         for c in batching.batchable(shipped)
     }
-    assert max(r[0] for r in reached.values() if r is not None) == closure.DEPTH
-    assert [name for name, r in reached.items() if r is None] == ["ExternalFactBackingShape"]
-    assert closure.uncovered(shipped) == (
-        "ExternalFactBackingShape reads the data without a bound the incremental check can follow"
-    )
-    shipped.remove((CF.ExternalFactBackingShape, None, None))
-    assert closure.uncovered(shipped) is None
+    assert None not in reached.values()
+    assert max(r.forward for r in reached.values() if r is not None) == closure.DEPTH
+    found = reach.derive(shipped, validator.load_ontology())
+    assert found.uncovered is None
+    shapes = {rule.by: rule for rule in found.inbound if rule not in reach.LAYERS}
+    # cf:SpanInBodyShape reads a span's users, as the anchoring layer does: one rule for both
+    assert reached["SpanInBodyShape"] == (3, 0, None)
+    assert sorted(shapes) == ["ExternalFactBackingShape", "ReportBacklinkShape"]
+    backing = [r for r in found.inbound if r.by == "ExternalFactBackingShape"]
+    assert {(r.kind, r.nodes, r.predicates, r.hops) for r in backing} == {
+        ("targetSubjectsOf", (str(p),), (str(RDF.subject),), 1)
+        for p in (SCHEMA.legalName, SCHEMA.sameAs, ORG.memberDuring)
+    }
+    assert shapes["ReportBacklinkShape"].nodes == (str(CF.Report),)
+    assert shapes["ReportBacklinkShape"].predicates == (str(CF.hasReport),)
+    assert reach.Reach.from_json(found.to_json()) == found

@@ -33,6 +33,37 @@ from conftest import bench_generate
 ARTICLES = 4
 A = "articles/synthetic-article-000003.ttl"
 B = "articles/synthetic-article-000002.ttl"  # A reports one of B's statements again
+FACTS = "external.ttl"  # the fact backing an organisation's legal name, stated in entities.ttl
+FACTS_TTL = """@prefix cf: <https://w3id.org/cyberflag/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <http://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<https://w3id.org/cyberflag/id/external/organisation-000-legal-name>
+    a cf:ExternalFact ;
+    dcterms:source <https://w3id.org/cyberflag/id/webpage/register-organisation-000> ;
+    rdf:object "Organisation 000 Limited" ;
+    rdf:predicate schema:legalName ;
+    rdf:subject <https://w3id.org/cyberflag/id/org/organisation-000> ;
+    rdfs:comment "The register gives the organisation's full name." .
+
+<https://w3id.org/cyberflag/id/webpage/register-organisation-000>
+    a schema:WebPage ;
+    dcterms:title "Organisation 000" ;
+    schema:url "https://example.org/register/organisation-000"^^xsd:anyURI ;
+    cf:consulted "2026-12-02"^^xsd:date .
+"""
+
+
+def with_external_fact(data: Path) -> None:
+    """An organisation's legal name in ``entities.ttl``, and the fact backing it in another file:
+    the backing check of the organisation reads the fact, which points at it from elsewhere."""
+    replace_once(data / "entities.ttl", 'skos:prefLabel "Organisation 000" .',
+                 'schema:legalName "Organisation 000 Limited" ;\n'
+                 '    skos:prefLabel "Organisation 000" .')
+    (data / FACTS).write_text(FACTS_TTL, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +72,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("incremental")
     data = root / "data"
     bench_generate().generate(data, ARTICLES, seed=0)
+    with_external_fact(data)
     os.environ[opening.MODE_ENV] = "disk"
     try:
         outcome = driver.run(data, store=root / "cache")
@@ -209,6 +241,18 @@ def source_changed(data: Path) -> None:
     replace_once(data / "sources" / "synthetic-article-000003.txt", "Police in", "Police  in")
 
 
+def fact_edited(data: Path) -> None:
+    """The fact backing a legal name now names another: the organisation, in another file, has
+    no backing fact (shapes), and the fact's triple is not asserted."""
+    replace_once(data / FACTS, 'rdf:object "Organisation 000 Limited"',
+                 'rdf:object "Organisation 000 Ltd"')
+
+
+def fact_removed(data: Path) -> None:
+    """The file of the fact backing a legal name removed: the organisation is unbacked."""
+    (data / FACTS).unlink()
+
+
 def entities_changed(data: Path) -> None:
     """A shared entity renamed: most of the graph may be affected."""
     replace_once(data / "entities.ttl", 'skos:prefLabel "Speaker 0001"',
@@ -230,12 +274,14 @@ EDITS: list[tuple[Callable[[Path], None], set[str]]] = [
     (article_removed, {"shapes"}),
     (source_changed, {"anchoring"}),
     (entities_changed, set()),
+    (fact_edited, {"shapes"}),
+    (fact_removed, {"shapes"}),
 ]
 
 
 @pytest.mark.parametrize(("edit", "breaks"), EDITS, ids=[e.__name__ for e, _ in EDITS])
 def test_one_edit_gives_the_full_report(
-    corpus: tuple[Path, Path], edit: Callable[[Path], None], breaks: set[str]
+    corpus: tuple[Path, Path], edit: Callable[[Path], None], breaks: set[str],
 ) -> None:
     data, store = corpus
     edit(data)
@@ -263,6 +309,16 @@ def test_a_full_run_in_chunks_over_two_workers_is_a_whole_graph_run(
     chunked = driver.run(data, store=store, full=True, jobs=2, chunk=60)
     assert chunked.result.findings == full.findings
     assert driver.run(data, store=store).mode == "reused"  # and the cache it left is whole
+
+
+def test_a_full_run_in_chunks_finds_a_fact_in_another_chunk(corpus: tuple[Path, Path]) -> None:
+    """The organisation and the fact backing its legal name are in different files, so in
+    different chunks: the organisation's chunk must hold the fact all the same."""
+    data, store = corpus
+    full = full_check.full_run(data).result
+    assert broken_layers(full) == set()
+    chunked = driver.run(data, store=store, full=True, jobs=1, chunk=40)
+    assert chunked.result.findings == full.findings
 
 
 def test_nothing_changed_reuses_everything(corpus: tuple[Path, Path]) -> None:
@@ -307,6 +363,61 @@ def test_a_changed_ontology_runs_in_full(corpus: tuple[Path, Path], tmp_path: Pa
     outcome = driver.run(data, store=store, ontology_path=ontology)
     assert outcome.mode == "full, cached"
     assert outcome.reason in ("no cache yet", "the ontology or the shapes changed")
+
+
+FAR_SHAPE = """
+cf:FarShape a sh:NodeShape ;
+    sh:targetClass cf:Report ;
+    sh:sparql [
+        sh:message "A report's first segment's article body has no start." ;
+        sh:select \"\"\"
+            SELECT $this WHERE {
+                $this <http://www.w3.org/ns/oa#hasTarget> ?span .
+                ?span <http://www.w3.org/ns/oa#hasSource> ?article .
+                ?article <https://w3id.org/cyberflag/ontology#body> ?body .
+                ?body <http://www.w3.org/ns/oa#hasSelector> ?position .
+                FILTER NOT EXISTS { ?position <http://www.w3.org/ns/oa#start> ?start }
+            }\"\"\"
+    ] .
+"""
+"""A constraint reading four links from a report (its segments' articles' bodies' positions'
+triples): one further than the incremental check follows. It finds nothing on the corpus."""
+
+
+def test_shapes_reading_further_than_followed_are_checked_in_full(
+    corpus: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, store = corpus
+    far = tmp_path / "shapes.ttl"
+    far.write_text(resources.shapes_path().read_text(encoding="utf-8") + FAR_SHAPE,
+                   encoding="utf-8")
+    why = ("checked in full: FarShape reads 4 links from a node, more than the 3 allowed for, "
+           "further than the incremental check follows")
+    assert driver.run(data, store=store, shapes_path=far).notes == [why]  # the cache rebuilt
+    misquote(data)
+    outcome = driver.run(data, store=store, shapes_path=far)
+    assert (outcome.mode, outcome.reason, outcome.notes) == ("full, cached", why, [why])
+    assert outcome.result.findings == full_check.full_run(data, shapes_path=far).result.findings
+    unchanged = driver.run(data, store=store, shapes_path=far)
+    assert (unchanged.mode, unchanged.notes) == ("reused", [])
+    assert unchanged.result.findings == outcome.result.findings
+    # the command says so in one line, and reports as a full run does
+    monkeypatch.setattr(resources, "shapes_path", lambda: far)
+    wrong_figure(data)
+    args = ["validate", "--data", str(data), "--store", str(store), "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"cyberflag: note: {why}"]
+    assert {f["layer"] for f in json.loads(result.stdout)["findings"]} >= {"anchoring",
+                                                                          "arithmetic"}
+    # the shipped shapes are covered: the same edit is checked incrementally, without a note
+    monkeypatch.undo()
+    monkeypatch.setenv(opening.MODE_ENV, "disk")
+    monkeypatch.setattr(driver, "FULL_FRACTION", 1.0)
+    driver.run(data, store=store, full=True)
+    (data / A).write_text((data / A).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    shipped = driver.run(data, store=store)
+    assert (shipped.mode, shipped.notes) == ("incremental", [])
 
 
 def test_small_data_is_checked_in_full_without_a_cache(

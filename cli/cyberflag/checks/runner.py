@@ -7,7 +7,7 @@ modules; this one only chooses between them, so imports flow one way: runner →
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from cyberflag.checks.findings import LAYERS, CheckRun
@@ -25,6 +25,7 @@ def run(
     full: bool = False,
     store: Path | None = None,
     jobs: int | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> CheckRun:
     """Run the chosen ``layers`` over ``data_dir`` (default: the shipped data).
 
@@ -32,7 +33,9 @@ def run(
     everything a change cannot have affected (:mod:`cyberflag.checks.incremental.driver`, cached
     under the index folder ``store``); the result is the same as a full run's. ``full`` then
     checks everything but still writes the cache, so that the next run can be incremental; it
-    runs in ``jobs`` worker processes (:mod:`cyberflag.checks.incremental.parallel`).
+    runs in ``jobs`` worker processes (:mod:`cyberflag.checks.incremental.parallel`). ``note``
+    is told, one line at a time, what the person running the check should know about how it ran
+    (a full run where an incremental one was expected, and why).
 
     Raises :class:`~cyberflag.errors.InputError` only when the check cannot run at all (no data
     directory, no ontology); everything wrong *in* the data is a finding.
@@ -40,7 +43,7 @@ def run(
     if incremental and set(LAYERS) <= set(layers):
         from cyberflag.checks.incremental import driver  # its cache and workers: only here
 
-        return driver.run(
+        outcome = driver.run(
             data_dir,
             ontology_path=ontology_path,
             shapes_path=shapes_path,
@@ -48,7 +51,11 @@ def run(
             store=store,
             full=full,
             jobs=jobs,
-        ).result
+        )
+        if note is not None:
+            for line in outcome.notes:
+                note(line)
+        return outcome.result
     return full_run(
         data_dir,
         layers=layers,

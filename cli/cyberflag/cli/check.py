@@ -86,7 +86,7 @@ def validate_data(
     from cyberflag.checks import runner
 
     run = runner.run(data, layers=layers or LAYERS, incremental=True, full=full, store=store,
-                     jobs=jobs)
+                     jobs=jobs, note=lambda line: click.echo(f"cyberflag: note: {line}", err=True))
     print_report(run, data, fmt, width)
     ctx.exit(0 if run.ok else EXIT_FAILURE)
 

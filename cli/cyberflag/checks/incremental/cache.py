@@ -25,7 +25,7 @@ from rdflib.namespace import RDF
 
 from cyberflag.index import opening
 
-FORMAT = 1
+FORMAT = 2
 """Bump when what the cache holds changes: older caches are then rebuilt by a full run."""
 
 _TYPE = str(RDF.type)
@@ -210,6 +210,59 @@ class Cache:
                 )
                 for s, p, o, literal, dt, lang in rows:
                     yield URIRef(s), URIRef(p), _term(o, literal, dt, lang)
+
+    def pointing(
+        self, nodes: Iterable[str], predicates: Iterable[str] | None
+    ) -> Iterator[tuple[URIRef, URIRef, URIRef]]:
+        """The triples whose object is one of ``nodes``, with one of ``predicates`` (``None``:
+        any)."""
+        kinds = None if predicates is None else list(predicates)
+        only = "" if kinds is None else f" AND p IN ({','.join('?' * len(kinds))})"
+        for batch in _chunks(nodes):
+            marks = ",".join("?" * len(batch))
+            for s, p, o in self.db.execute(
+                f"SELECT s, p, o FROM triples WHERE literal = 0 AND o IN ({marks})" + only,
+                (*batch, *(kinds or ())),
+            ):
+                yield URIRef(s), URIRef(p), URIRef(o)
+
+    def objects(self, subjects: Iterable[str], predicates: Iterable[str] | None) -> set[str]:
+        """The IRI objects of the triples of ``subjects`` with one of ``predicates`` (``None``:
+        any)."""
+        kinds = None if predicates is None else list(predicates)
+        only = "" if kinds is None else f" AND p IN ({','.join('?' * len(kinds))})"
+        found: set[str] = set()
+        for batch in _chunks(subjects):
+            marks = ",".join("?" * len(batch))
+            found.update(
+                o for (o,) in self.db.execute(
+                    f"SELECT DISTINCT o FROM triples WHERE literal = 0 AND s IN ({marks})" + only,
+                    (*batch, *(kinds or ())),
+                )
+            )
+        return found
+
+    def targets(self, nodes: Iterable[str], kind: str, iris: Iterable[str]) -> set[str]:
+        """Those of ``nodes`` that a SHACL target of ``kind`` (``targetClass``, ``targetNode``,
+        ``targetSubjectsOf``, ``targetObjectsOf``) on ``iris`` selects."""
+        wanted = list(iris)
+        if kind == "targetClass":
+            return self.typed(nodes, wanted)
+        if kind == "targetNode":
+            return set(nodes) & set(wanted)
+        column = {"targetSubjectsOf": "s", "targetObjectsOf": "o"}[kind]
+        iri = " AND literal = 0" if column == "o" else ""
+        found: set[str] = set()
+        predicates = ",".join("?" * len(wanted))
+        for batch in _chunks(nodes):
+            found.update(
+                n for (n,) in self.db.execute(
+                    f"SELECT DISTINCT {column} FROM triples WHERE p IN ({predicates}) "
+                    f"AND {column} IN ({','.join('?' * len(batch))})" + iri,
+                    (*wanted, *batch),
+                )
+            )
+        return found
 
     def nodes_of_type(self, type_iri: str) -> set[str]:
         return {

@@ -1,21 +1,22 @@
-"""How far from a node its checks read, and so what a change can affect.
+"""What a change can affect, and what a check reads.
 
 A shape, or the anchoring and arithmetic layers, checking a node *f* reads the triples of nodes at
 most :data:`DEPTH` hops from *f*, following triples forwards (the longest chain is span → article
-→ body span → its position selector), and for reports and spans (:data:`INBOUND_TYPES`) the
-triples pointing at *f* too (a report's back link, a span's users). Editorial rule 1 judges a span
-by the report that targets it, its statement and its other segments: a span's reports and what
-lies within :data:`REPORT_HOPS` of them.
+→ body span → its position selector); and some checks also read the triples pointing at *f* and
+what lies a few links forwards of their subjects: which nodes, through which predicates and how
+far is derived from the shapes at start-up and declared by the other layers
+(:class:`~cyberflag.checks.incremental.reach.Reach`: a report's back link from its statement, a
+span's users and its reports' surroundings for editorial rule 1, the external fact backing an
+organisation's legal name, ...).
 
 So, after a change to the triples of the nodes *S* (with IRI objects *O*), the nodes to re-check
-are *S*, every node from which a node of *S* can be reached in :data:`DEPTH` hops, and the reports
-and spans among *O* (:func:`affected`); and a node is checked on the triples of every node within
-:data:`DEPTH` hops of it, the triples pointing at it when it is a report or a span, and its
-reports' surroundings (:func:`context`): everything its checks read, so its findings are those of
-a full run.
-
-These bounds are checked against the shapes at start-up (:func:`uncovered`): shapes that read
-further make the incremental check fall back to a full run rather than miss a finding.
+are *S*, every node from which a node of *S* can be reached in :data:`DEPTH` hops, and, for each
+inbound rule, the nodes it selects among *O* and among the objects of the nodes it reads behind
+them (:func:`affected`); and a node is checked on the triples of every node within :data:`DEPTH`
+hops of it and, where a rule selects it, the triples pointing at it and their subjects'
+surroundings (:func:`context`): everything its checks read, so its findings are those of a full
+run. Shapes that read further than this can follow leave the reach ``uncovered``
+(:func:`uncovered`), and the driver checks the whole graph at once instead.
 """
 
 from __future__ import annotations
@@ -24,39 +25,33 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from cyberflag.checks.incremental.cache import Cache
+from cyberflag.checks.incremental.reach import DEPTH, SPAN, Reach, derive
 from cyberflag.checks.layers import consistency
-from cyberflag.rdf.namespaces import CF, OA, ORG, QB
-
-DEPTH = 3
-"""How far (in triples) from a node its checks read: span → article → body → position."""
-
-INBOUND_TYPES = (
-    "https://w3id.org/cyberflag/ontology#Report",
-    "http://www.w3.org/ns/oa#SpecificResource",
-)
-"""The kinds of node whose checks also read the triples pointing at them: a report's back link
-from its statement (``cf:ReportBacklinkShape``), a span's users (``cf:SpanInBodyShape``). A node
-of any other kind is unaffected by a change of the triples pointing at it."""
-
-REPORT_HOPS = 2
-"""How far from a span's reports its checks read (editorial rule 1: the report's statement and
-its kind, the report's other segments)."""
+from cyberflag.rdf.namespaces import CF, ORG, QB
 
 EXPLAINED = str(CF.ExplainedConflict)
-SPAN = str(OA.SpecificResource)
 
 
 def affected(
-    cache: Cache, subjects: set[str], objects: set[str], changed_sources: list[str]
+    cache: Cache, subjects: set[str], objects: set[str], changed_sources: list[str], reach: Reach
 ) -> set[str]:
     """The nodes whose checks may read the triples of ``subjects`` (with IRI objects
-    ``objects``), and the spans of the articles whose source text changed."""
+    ``objects``, before and after the change), and the spans of the articles whose source text
+    changed."""
     found = set(subjects)
     frontier = set(subjects)
+    behind = [set(subjects)]  # behind[i]: the nodes i links back from a changed one
     for _ in range(DEPTH):
         frontier = cache.referrers(frontier) - found
         found |= frontier
-    found |= cache.typed(objects - found, INBOUND_TYPES)
+        behind.append(frontier)
+    for rule in reach.inbound:
+        # A rule's node reads the subjects of the links pointing at it, and what lies within
+        # hops - 1 links forwards of them: so the nodes that such a changed node's links, now or
+        # before (objects), point at.
+        near = set().union(*behind[: rule.hops])
+        candidates = (objects | cache.objects(near, rule.predicates)) - found
+        found |= cache.targets(candidates, rule.kind, rule.nodes)
     if changed_sources:
         found |= spans_of_sources(cache, changed_sources)
     return found
@@ -68,42 +63,25 @@ def spans_of_sources(cache: Cache, files: list[str]) -> set[str]:
     return cache.referrers(articles) & cache.nodes_of_type(SPAN) if articles else set()
 
 
-def context(cache: Cache, focus: set[str]) -> Graph:
+def context(cache: Cache, focus: set[str], reach: Reach) -> Graph:
     """Everything the checks of the ``focus`` nodes read (see the module docstring)."""
-    graph = cache.graph(cache.closure(focus, DEPTH), cache.typed(focus, INBOUND_TYPES))
-    # Spans reach their reports only backwards, so those reports' neighbourhoods are added.
-    reports = {str(s) for s, _, o in graph.triples((None, OA.hasTarget, None)) if str(o) in focus}
-    if reports:
-        graph += cache.graph(cache.closure(reports, REPORT_HOPS), ())
+    graph = cache.graph(cache.closure(focus, DEPTH), ())
+    for rule in reach.inbound:
+        targets = cache.targets(focus, rule.kind, rule.nodes)
+        if not targets:
+            continue
+        links = list(cache.pointing(targets, rule.predicates))
+        graph.addN((s, p, o, graph) for s, p, o in links)
+        if rule.hops:
+            behind = cache.closure({str(s) for s, _, _ in links}, rule.hops - 1)
+            graph.addN((s, p, o, graph) for s, p, o in cache.triples(behind, ()))
     return graph
 
 
-def uncovered(shapes: Graph) -> str | None:
-    """Why :data:`DEPTH` and :data:`INBOUND_TYPES` may miss what ``shapes`` read (``None``: they
-    cover it), from the shapes themselves: the core shapes' reach
-    (:func:`cyberflag.checks.shacl.validator.core_reach`) and each batched SPARQL constraint's
-    (:func:`cyberflag.checks.shacl.algebra.reach`). A constraint that cannot be batched may read
-    anything, and is not covered either."""
-    from cyberflag.checks.shacl import algebra, batching, validator
-
-    batched = batching.batchable(shapes)
-    core = validator.core_reach(batching.without(shapes, batched))
-    if core is None:
-        return "the shapes hold a constraint whose reach has no bound"
-    if core > DEPTH:
-        return f"the shapes read {core} links from a node, more than the {DEPTH} allowed for"
-    for constraint in batched:
-        name = str(constraint.shape).rsplit("#", 1)[-1].rsplit("/", 1)[-1]  # its local name
-        found = algebra.reach(constraint.query)
-        if found is None:
-            return f"{name} reads the data without a bound the incremental check can follow"
-        furthest, inbound = found
-        if furthest > DEPTH:
-            return f"{name} reads {furthest} links from a node, more than the {DEPTH} allowed for"
-        classes = {str(node) for kind, node in constraint.targets if kind == "targetClass"}
-        if inbound and (not classes or not classes <= set(INBOUND_TYPES)):
-            return f"{name} reads the triples pointing at nodes other than reports and spans"
-    return None
+def uncovered(shapes: Graph, ontology: Graph | None = None) -> str | None:
+    """Why the incremental check cannot follow what ``shapes`` read (``None``: it can); see
+    :func:`cyberflag.checks.incremental.reach.derive`."""
+    return derive(shapes, ontology if ontology is not None else Graph()).uncovered
 
 
 def group_graph(cache: Cache, members: set[str], explained: set[str]) -> Graph:
@@ -135,6 +113,6 @@ def regrouped(
 
 
 __all__ = [
-    "DEPTH", "EXPLAINED", "INBOUND_TYPES", "REPORT_HOPS", "SPAN", "affected", "context",
-    "group_graph", "regrouped", "spans_of_sources",
+    "DEPTH", "EXPLAINED", "SPAN", "affected", "context", "group_graph", "regrouped",
+    "spans_of_sources", "uncovered",
 ]

@@ -15,10 +15,14 @@ recomputed whole, with all its members. The last run's findings for every other 
 
 **When it runs in full.** No cache yet, ``--full``, a changed ontology or shapes file, blank nodes
 in the data, a changed ``cf:ExplainedConflict``, or a change reaching more than
-:data:`FULL_FRACTION` of the graph's nodes (editing ``entities.ttl`` usually does). Small data
-(under :data:`cyberflag.index.opening.IN_MEMORY_MAX_BYTES`, as the shipped data) is always checked
-in full, and no cache is written: a full run is quick there (``CYBERFLAG_STORE_MODE=disk`` forces
-the cache, as for the query index).
+:data:`FULL_FRACTION` of the graph's nodes (editing ``entities.ttl`` usually does). Shapes that
+read further than the incremental check can follow (:mod:`~cyberflag.checks.incremental.reach`,
+derived from them at each full run and kept in the cache) make every run a full one on the whole
+graph at once (unless nothing changed), with a note saying why: neither re-checking a part nor
+checking in chunks would hand their checks all they read. Small data (under
+:data:`cyberflag.index.opening.IN_MEMORY_MAX_BYTES`, as the shipped data) is always checked in
+full, and no cache is written: a full run is quick there (``CYBERFLAG_STORE_MODE=disk`` forces the
+cache, as for the query index).
 
 ``tests/test_incremental.py`` checks that the result equals a full run's after edits of every
 kind, each layer's errors included.
@@ -39,7 +43,7 @@ from rdflib.namespace import RDF
 
 from cyberflag.checks.findings import ERROR, CheckRun, Finding
 from cyberflag.checks.full import FullRun, Inputs, full_run, inputs
-from cyberflag.checks.incremental import changes, closure, parallel
+from cyberflag.checks.incremental import changes, closure, parallel, reach
 from cyberflag.checks.incremental.assemble import assemble
 from cyberflag.checks.incremental.cache import FORMAT, Cache, cache_path, locked
 from cyberflag.checks.layers import consistency, syntax, vocabulary
@@ -66,6 +70,8 @@ class Outcome:
     rechecked: int = 0
     """Nodes re-checked (incremental)."""
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    """What the person running the check should know about how it ran (one line each)."""
 
 
 def run(
@@ -139,13 +145,23 @@ def _run(job: Job, full: bool) -> Outcome:
         reason = "the ontology or the shapes do not parse"
     if reason:
         return _full(job, reason)
-    return _incremental(job)
+    stored = cache.meta("reach")
+    if stored is None:
+        return _full(job, "no reach of the shapes in the cache")
+    return _incremental(job, reach.Reach.from_json(stored))
 
 
-def _record_sources(job: Job, terms: dict[str, int], bnodes: bool) -> None:
+_UNCOVERED = "checked in full: {}, further than the incremental check follows"
+"""The note (and reason) of a run made in full because of what the shapes read."""
+
+
+def _record_sources(
+    job: Job, terms: dict[str, int], bnodes: bool, found: reach.Reach | None
+) -> None:
     """The meta data every full run writes, before the findings."""
     cache = job.cache
     cache.set_meta("ontology", job.fingerprint())
+    cache.set_meta("reach", found.to_json() if found is not None else None)
     cache.set_meta("bnodes", bnodes)
     cache.set_meta("terms", terms)
     cache.set_meta("sources", changes.sources_state(job.where.data_dir))
@@ -163,10 +179,14 @@ def _full(job: Job, reason: str) -> Outcome:
     cache, where = job.cache, job.where
     parsed = [syntax.parse_file(path, graphs.display_path(path))
               for path in (where.ontology, where.shapes)]
-    if any(graph is None for graph, _ in parsed):
-        return _full_in_one(job, reason)
+    ontology, shapes = (graph for graph, _ in parsed)
+    if ontology is None or shapes is None:
+        return _full_in_one(job, reason, None)
+    found = reach.derive(shapes, ontology)
+    if found.uncovered:
+        return _full_in_one(job, _UNCOVERED.format(found.uncovered), found)
     workers = parallel.jobs(job.jobs)
-    setting = parallel.Setting(cache.path, where.data_dir, where.ontology, where.shapes)
+    setting = parallel.Setting(cache.path, where.data_dir, where.ontology, where.shapes, found)
     with parallel.Pool(setting, workers) as pool:
         db = cache.db
         db.execute("BEGIN IMMEDIATE")
@@ -176,12 +196,12 @@ def _full(job: Job, reason: str) -> Outcome:
             for name, info, rows in pool.read(job.found):
                 if info["bnodes"]:
                     db.execute("ROLLBACK")
-                    return _full_in_one(job, reason)
+                    return _full_in_one(job, reason, found)
                 terms.update(info["terms"])
                 cache.put_file(name, info)
                 db.executemany("INSERT INTO triples VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             cache.index()
-            _record_sources(job, dict(terms), False)
+            _record_sources(job, dict(terms), False, found)
             cache.set_meta("ontology_parses", True)
             db.execute("COMMIT")
         except BaseException:
@@ -209,9 +229,10 @@ def _full(job: Job, reason: str) -> Outcome:
     return Outcome(result, "full, cached", reason, changed=[s.key for s in job.found])
 
 
-def _full_in_one(job: Job, reason: str) -> Outcome:
+def _full_in_one(job: Job, reason: str, found: reach.Reach | None) -> Outcome:
     """A full run on one graph, then the whole cache rewritten from what it read: for data that
-    :func:`_full` cannot check in chunks."""
+    :func:`_full` cannot check in chunks, and shapes whose reach it cannot follow (``found``:
+    the shapes' reach, ``None`` when they do not parse)."""
     cache = job.cache
     done = _full_run(job.where)
     result = done.result
@@ -234,7 +255,7 @@ def _full_in_one(job: Job, reason: str) -> Outcome:
             cache.put_file(name, info)
             cache.put_triples(name, graph)
         cache.index()
-        _record_sources(job, dict(terms), bnodes)
+        _record_sources(job, dict(terms), bnodes, found)
         cache.set_meta("keys", consistency.group_keys(done.data))
         cache.set_meta("findings", [f.to_json() for f in result.findings])
         names = set(job.names())
@@ -248,7 +269,9 @@ def _full_in_one(job: Job, reason: str) -> Outcome:
     except BaseException:
         db.execute("ROLLBACK")
         raise
-    return Outcome(result, "full, cached", reason, changed=[s.key for s in job.found])
+    notes = [reason] if found is not None and found.uncovered else []
+    return Outcome(result, "full, cached", reason, changed=[s.key for s in job.found],
+                   notes=notes)
 
 
 def _reused(job: Job, delta: changes.Changes) -> Outcome:
@@ -263,11 +286,13 @@ def _reused(job: Job, delta: changes.Changes) -> Outcome:
     return Outcome(result, "reused")
 
 
-def _incremental(job: Job) -> Outcome:
+def _incremental(job: Job, found: reach.Reach) -> Outcome:
     cache, where = job.cache, job.where
     delta = changes.detect(cache, job.found, where.data_dir)
     if delta.none:
         return _reused(job, delta)
+    if found.uncovered:  # the last findings hold, but what a change affects cannot be told
+        return _full_in_one(job, _UNCOVERED.format(found.uncovered), found)
 
     # Parse the changed files (the old triples are still in the cache).
     new_graphs: dict[str, Graph | None] = {}
@@ -298,7 +323,7 @@ def _incremental(job: Job) -> Outcome:
     try:
         for name in delta.changed:
             cache.put_triples(name, new_graphs.get(name))
-        affected = closure.affected(cache, subjects, objects, delta.sources)
+        affected = closure.affected(cache, subjects, objects, delta.sources, found)
         total = cache.subject_count()
         if len(affected) > FULL_FRACTION * max(total, 1):
             db.execute("ROLLBACK")
@@ -307,7 +332,7 @@ def _incremental(job: Job) -> Outcome:
         keys_before: dict[str, list[str]] = cache.meta("keys") or {}
         keys_now, groups, members = closure.regrouped(cache, affected, keys_before)
         fresh, _ = parallel.node_findings(
-            cache, affected, where.data_dir, ontology, graphs.parse_turtle(where.shapes)
+            cache, affected, where.data_dir, ontology, graphs.parse_turtle(where.shapes), found
         )
         fresh += parallel.group_findings(cache, groups, members, keys_now, explained, ontology)
         kept = [

@@ -2,9 +2,10 @@
 
 Why: a full validation of a million triples in one rdflib graph needs over 4 GB and runs on one core
 for minutes, most of it in pySHACL. But no check reads far: the checks of a node read the triples
-within :data:`cyberflag.checks.incremental.closure.DEPTH` hops of it (and, for reports and spans,
-the triples pointing at it: :func:`cyberflag.checks.incremental.closure.context`), and the
-consistency layer compares nodes only within their groups (see
+within :data:`cyberflag.checks.incremental.closure.DEPTH` hops of it (and, where the shapes or a
+layer say so, the triples pointing at it and what lies near their subjects:
+:mod:`cyberflag.checks.incremental.reach`, :func:`cyberflag.checks.incremental.closure.context`),
+and the consistency layer compares nodes only within their groups (see
 :mod:`cyberflag.checks.incremental.driver`, whose cache holds every triple by file). So the nodes
 can be checked a chunk at a time, each chunk on a graph holding just what its checks read, which
 bounds the memory by the chunk and lets the chunks run side by side, one worker process per core.
@@ -36,6 +37,7 @@ from cyberflag.checks.incremental import closure
 from cyberflag.checks.incremental.assemble import with_file_cached
 from cyberflag.checks.incremental.cache import Cache, row
 from cyberflag.checks.incremental.changes import read_source, source_name
+from cyberflag.checks.incremental.reach import Reach
 from cyberflag.checks.layers import consistency, shapes
 from cyberflag.errors import InputError
 from cyberflag.index.sources import Source
@@ -143,14 +145,16 @@ def group_chunks(
 
 
 def node_findings(
-    cache: Cache, nodes: Iterable[str], data_dir: Path, ontology: Graph, shapes_graph: Graph
+    cache: Cache, nodes: Iterable[str], data_dir: Path, ontology: Graph, shapes_graph: Graph,
+    reach: Reach,
 ) -> tuple[list[Finding], dict[str, list[str]]]:
     """The shapes, anchoring and arithmetic findings of ``nodes``, checked on the graph holding
-    everything their checks read, with the data file of each; and their consistency groups."""
+    everything their checks read (``reach``: what they read behind a node), with the data file of
+    each; and their consistency groups."""
     from cyberflag.checks.layers import anchoring, arithmetic
 
     focus = set(nodes)
-    around = closure.context(cache, focus)
+    around = closure.context(cache, focus, reach)
     found = shapes.check(around, ontology, shapes_graph, only=focus)
     found += anchoring.check(around, data_dir)
     found += arithmetic.check(around)
@@ -188,6 +192,8 @@ class Setting:
     data_dir: Path
     ontology: Path
     shapes: Path
+    reach: Reach
+    """What the checks read behind a node, derived once from the shapes by the driver."""
 
 
 _worker: dict[str, Any] = {}
@@ -240,7 +246,7 @@ def _read_task(sources: list[Source]) -> list[FileRead]:
 def _nodes_task(nodes: list[str]) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     found, keys = node_findings(
         _worker["cache"], nodes, _worker["setting"].data_dir, _worker["ontology"],
-        _worker["shapes"],
+        _worker["shapes"], _worker["setting"].reach,
     )
     return [f.to_json() for f in found], keys
 

@@ -31,6 +31,13 @@ _SHOWN = 60  # characters of a quote shown in a message
 SEPARATOR = " … "
 """Joins the segments of one quotation (editorial rule 1), in data and in every output."""
 
+READS = 3
+"""How many links forwards from a span this layer reads: span → article → body span → its
+position selector. It also reads every triple pointing at a span (its users: a span used only as
+publisher evidence may lie outside the body, :func:`furniture_only`). Declared for the
+incremental check (:mod:`cyberflag.checks.incremental.reach`), which hands each node's checks
+just what they read; the rule 1 checks read further (:data:`quotations.REPORT_HOPS`)."""
+
 
 @dataclass(frozen=True)
 class SourceText:
@@ -290,6 +297,7 @@ def summary(data_dir: Path, spans: int, sources: int) -> Finding:
 
 
 __all__ = [
+    "READS",
     "SourceText",
     "check",
     "check_reported_words",

@@ -32,6 +32,12 @@ _CONTINUES = re.compile(r"\s+([“‘\"'])")
 Segment = tuple[str, int, int]
 """(span IRI, start, end) of one target of a report."""
 
+REPORT_HOPS = 2
+"""Rule 1 judges a span by each report pointing at it (``oa:hasTarget``) and what lies within
+this many links forwards of that report: the report's statement (``oa:hasBody``) and the
+statement's kind, the report's other segments (``oa:hasTarget``) and their articles. Declared
+for the incremental check (:mod:`cyberflag.checks.incremental.reach`)."""
+
 
 def stretch_problems(text: str, segments: list[Segment]) -> Iterable[tuple[str, str]]:
     """(span, problem) for each direct-quote segment that is not a whole quoted stretch."""
@@ -108,4 +114,4 @@ def _report(
     ]
 
 
-__all__ = ["check", "stretch_problems", "unbalanced"]
+__all__ = ["REPORT_HOPS", "check", "stretch_problems", "unbalanced"]

@@ -4,9 +4,9 @@ evaluated with ``$this`` free (see :mod:`cyberflag.checks.shacl.batching`), and 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-__all__ = ["Edge", "analyse", "edges", "reach"]
+__all__ = ["Edge", "Reach", "analyse", "branches", "reach"]
 
 _PATTERNS = frozenset({"BGP", "Join", "LeftJoin", "Union", "Filter", "Extend"})
 _DATATYPE_SENSITIVE = frozenset({"Builtin_DATATYPE", "Builtin_sameTerm"})
@@ -240,77 +240,169 @@ def _bound(node: Any) -> frozenset[Any]:
     return _bound(node.p)  # Filter, Extend (a failed BIND leaves its variable unbound)
 
 
-Edge = tuple[Any, Any, Any]
-"""A triple pattern with one IRI or variable predicate: subject, predicate, object."""
+Edge = tuple[int, Any, Any, Any]
+"""A triple pattern with one IRI or variable predicate: how deep in ``EXISTS`` it is (0: not),
+subject, predicate, object."""
+
+BRANCHES_MAX = 256
+"""More ways to match than this (``UNION`` inside ``UNION`` ...) and the reach is not worked out."""
+
+_WRAPPERS = frozenset({"SelectQuery", "Project", "Distinct", "Reduced", "Slice", "OrderBy",
+                       "ToMultiSet"})
 
 
-def edges(query: str) -> list[Edge] | None:
-    """Every triple pattern ``query`` matches, ``EXISTS`` ones included, with ``/``, ``|`` and
-    ``^`` paths spelt out as single links (an intermediate node of a path is a fresh variable);
-    ``None`` when a path may repeat (``*``, ``+``, ``?``), and so reads without bound."""
+def branches(query: str) -> list[list[Edge]] | None:
+    """The triple patterns ``query`` matches, one list per way it may match (each ``UNION``
+    branch apart, an ``OPTIONAL`` with and without its optional part, ``EXISTS`` patterns joined
+    to the solution they test), with ``/``, ``|`` and ``^`` paths spelt out as single links (an
+    intermediate node of a path is a fresh variable). ``None`` when a path may repeat (``*``,
+    ``+``, ``?``), and so reads without bound, or the query is outside what is walked here.
+
+    Why apart: a variable bound by a link forwards from ``$this`` in one branch may be bound by a
+    link pointing *at* ``$this`` in another (``cf:ReportBacklinkShape``), and only the branch
+    says which of the two a check reads."""
     from rdflib.paths import AlternativePath, InvPath, Path, SequencePath
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import Variable
 
-    found: list[Edge] = []
     fresh = iter(range(1 << 30))
 
-    def link(s: Any, p: Any, o: Any) -> bool:
+    def link(s: Any, p: Any, o: Any, found: list[Edge], level: int) -> bool:
         if isinstance(p, InvPath):
-            return link(o, p.arg, s)
+            return link(o, p.arg, s, found, level)
         if isinstance(p, SequencePath):
             ends = [s, *(Variable(f"_path{next(fresh)}") for _ in p.args[1:]), o]
-            return all(link(a, step, b) for a, step, b in zip(ends, p.args, ends[1:], strict=False))
+            return all(link(a, step, b, found, level)
+                       for a, step, b in zip(ends, p.args, ends[1:], strict=False))
         if isinstance(p, AlternativePath):
-            return all(link(s, option, o) for option in p.args)
+            return all(link(s, option, o, found, level) for option in p.args)
         if isinstance(p, Path):  # MulPath, NegatedPath: any number of links, or any predicate
             return False
-        found.append((s, p, o))
+        found.append((level, s, p, o))
         return True
 
-    def walk(node: Any) -> bool:
-        if isinstance(node, CompValue):
-            if node.name == "BGP":
-                return all(link(*t) for t in node.triples)
-            if node.name == "TriplesBlock":  # untranslated (inside EXISTS): flat s, p, o, s, ...
-                flat = list(node.triples[0]) if node.triples else []
-                return all(link(*flat[i:i + 3]) for i in range(0, len(flat), 3))
-            return all(walk(v) for k, v in node.items() if not k.startswith("_"))
-        if isinstance(node, (list, tuple)):
-            return all(walk(v) for v in node)
-        return True
+    def joined(*parts: list[list[Edge]] | None) -> list[list[Edge]] | None:
+        result: list[list[Edge]] = [[]]
+        for part in parts:
+            if part is None:
+                return None
+            result = [a + b for a in result for b in part]
+            if len(result) > BRANCHES_MAX:
+                return None
+        return result
 
-    return found if walk(translateQuery(parseQuery(query)).algebra) else None
+    def pattern(node: Any, level: int) -> list[list[Edge]] | None:
+        if not isinstance(node, CompValue):
+            return None
+        if node.name in _WRAPPERS:
+            return pattern(node.p, level)
+        if node.name == "BGP":
+            found: list[Edge] = []
+            return [found] if all(link(t[0], t[1], t[2], found, level) for t in node.triples) \
+                else None
+        if node.name == "Join":
+            return joined(pattern(node.p1, level), pattern(node.p2, level))
+        if node.name == "LeftJoin":  # the optional part may match or not
+            first = pattern(node.p1, level)
+            both = joined(first, pattern(node.p2, level), expression(node.expr, level))
+            return None if first is None or both is None else first + both
+        if node.name == "Union":
+            one, other = pattern(node.p1, level), pattern(node.p2, level)
+            return None if one is None or other is None else one + other
+        if node.name in ("Filter", "Extend"):
+            return joined(pattern(node.p, level), expression(node.expr, level))
+        return None
+
+    def expression(expr: Any, level: int) -> list[list[Edge]] | None:
+        if isinstance(expr, CompValue):
+            if expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+                return pattern(expr.graph, level + 1)
+            return joined(*(expression(v, level) for k, v in expr.items() if not k.startswith("_")))
+        if isinstance(expr, (list, tuple)):
+            return joined(*(expression(e, level) for e in expr))
+        return [[]]
+
+    return pattern(translateQuery(parseQuery(query)).algebra, 0)
 
 
-def reach(query: str) -> tuple[int, bool] | None:
-    """How far from ``$this`` the query reads: the furthest node, following triples forwards,
-    whose own triples a pattern matches, and whether it matches triples pointing at ``$this``
-    (only those: their subjects' other triples count as unbounded). ``None``: no such bound (a
-    repeating path, a pattern not reached from ``$this``)."""
-    from rdflib.term import Variable
+class Reach(NamedTuple):
+    """How far from ``$this`` a query reads (:func:`reach`)."""
 
-    found = edges(query)
+    forward: int
+    """The furthest node, following triples forwards, whose own triples a pattern matches."""
+    inbound: int | None
+    """``None``: no triple pointing at ``$this``; ``0``: those triples only; ``n``: and the
+    triples of the nodes within ``n - 1`` links forwards of their subjects (``1``: the
+    subjects' own triples, as ``?fact rdf:subject $this ; rdf:object ?v``)."""
+    predicates: frozenset[str] | None = None
+    """The predicates of the triples pointing at ``$this`` that are read (``None``: any)."""
+
+
+def reach(query: str) -> Reach | None:
+    """How far from ``$this`` the query reads, over every way it may match (:func:`branches`).
+    ``None``: no such bound (a repeating path, a pattern reached neither forwards from ``$this``
+    nor forwards from a node pointing at it, ...)."""
+    found = branches(query)
     if found is None:
         return None
+    furthest, inbound = 0, None
+    predicates: frozenset[str] | None = frozenset()
+    for branch in found:
+        one = _branch_reach(branch)
+        if one is None:
+            return None
+        furthest = max(furthest, one.forward)
+        if one.inbound is not None:
+            inbound = one.inbound if inbound is None else max(inbound, one.inbound)
+            predicates = (None if one.predicates is None or predicates is None
+                          else predicates | one.predicates)
+    return Reach(furthest, inbound, predicates if inbound is not None else None)
+
+
+def _branch_reach(found: list[Edge]) -> Reach | None:
+    """:func:`reach` of one way to match. Which node a variable holds is settled by the patterns
+    outside ``EXISTS`` first (an ``EXISTS`` tests the solution, it binds none of its variables),
+    then by each depth of ``EXISTS`` in turn for the variables still free; at each depth, by the
+    links forwards from ``$this``, then by the links pointing at it from a node not reached so,
+    then by the links forwards from those nodes."""
+    from rdflib.term import Variable
+
     this = Variable("this")
-    hops = {this: 0}
-    frontier = [this]
-    while frontier:
-        reached = []
-        for s, _p, o in found:
-            if s in frontier and o not in hops:
-                hops[o] = hops[s] + 1
-                reached.append(o)
-        frontier = reached
-    furthest, inbound = 0, False
-    for i, (s, _p, o) in enumerate(found):
-        if s in hops:
-            furthest = max(furthest, hops[s])
-        elif o == this and not any(s in (a, b) for j, (a, _, b) in enumerate(found) if j != i):
-            inbound = True
+    ahead: dict[Any, int] = {this: 0}  # reached forwards from $this: how many links
+    behind: dict[Any, int] = {}  # reached from a node pointing at $this: 1 + links from it
+    links: list[Any] = []  # the predicates of the links pointing at $this
+
+    def forwards(hops: dict[Any, int], depth: int) -> None:
+        frontier = list(hops)
+        while frontier:
+            reached = []
+            for level, s, _p, o in found:
+                if level <= depth and s in frontier and o not in ahead and o not in behind:
+                    hops[o] = hops[s] + 1
+                    reached.append(o)
+            frontier = reached
+
+    for depth in range(max((level for level, *_ in found), default=0) + 1):
+        forwards(ahead, depth)
+        for level, s, p, o in found:
+            if level <= depth and o == this and s not in ahead:
+                links.append(p)
+                behind.setdefault(s, 1)
+        forwards(behind, depth)
+    furthest, inbound = 0, 0 if links else None
+    for _level, s, _p, o in found:
+        if s in ahead:
+            furthest = max(furthest, ahead[s])
+        elif o == this:
+            continue  # a link pointing at $this: read whatever else its subject is
+        elif s in behind and inbound is not None:
+            inbound = max(inbound, behind[s])
         else:
             return None
-    return furthest, inbound
+    if not links:
+        return Reach(furthest, None)
+    if any(isinstance(p, Variable) for p in links):
+        return Reach(furthest, inbound, None)
+    return Reach(furthest, inbound, frozenset(str(p) for p in links))

@@ -163,3 +163,20 @@ def test_display_width_counts_columns_not_code_points() -> None:
     assert width.wrap(text, 20) == textwrap.wrap(
         text, 20, break_long_words=True, break_on_hyphens=False
     )
+
+
+def test_one_wrap_rule_with_indents_in_display_columns() -> None:
+    """The report's and the listing's wrapping (indents, long words kept whole) measured in
+    display columns: CJK characters take two."""
+    from cyberflag.text.width import width, wrap
+
+    lines = wrap("警察 記録 統計 " * 4, 16, initial="  - ", subsequent="    ")
+    assert lines[0].startswith("  - ")
+    assert all(line.startswith("    ") for line in lines[1:])
+    assert all(width(line) <= 16 for line in lines)
+    iri = "https://w3id.org/cyberflag/id/observation/a-very-long-name-indeed"
+    kept = wrap(f"see {iri} here", 30, initial="  ", subsequent="    ", cut_long=False)
+    assert kept == ["  see", f"    {iri}", "    here"]
+    cut = wrap(iri, 30)
+    assert all(len(line) <= 30 for line in cut)
+    assert "".join(cut) == iri

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 from cyberflag.queries.header import Query
 from cyberflag.queries.params import Param
 from cyberflag.text import table
+from cyberflag.text import width as columns
 
 
 def param_json(param: Param) -> dict[str, Any]:
@@ -63,12 +63,12 @@ def indent(text: str, prefix: str = "  ") -> str:
 
 
 def wrap(text: str, width: int | None, prefix: str = "") -> str:
-    """``text`` wrapped to ``width`` (``None``: not wrapped), each line starting with ``prefix``."""
+    """``text`` wrapped to ``width`` (``None``: not wrapped; never below 40 columns, where a
+    summary would be a column of single words), each line starting with ``prefix``."""
     if width is None:
         return prefix + text + "\n"
-    return textwrap.fill(text, max(width, 40), initial_indent=prefix, subsequent_indent=prefix) + (
-        "\n"
-    )
+    lines = columns.wrap(text, max(width, 40), initial=prefix, subsequent=prefix) or [prefix]
+    return "\n".join(lines) + "\n"
 
 
 def narrower(width: int | None, by: int) -> int | None:

@@ -9,11 +9,11 @@ content for machines.
 from __future__ import annotations
 
 import json
-import textwrap
 from collections import Counter
 
 from cyberflag.checks.findings import ERROR, EXPLAINED, INFO, LAYERS, WARNING, CheckRun, Finding
 from cyberflag.text.iri import PROJECT_PREFIXES, ordered, short_iri
+from cyberflag.text.width import wrap
 
 _PROJECT = ordered(PROJECT_PREFIXES)
 
@@ -60,10 +60,7 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     """``text`` wrapped to ``width`` (0: never), first line prefixed ``first``, others ``rest``."""
     if width <= 0:
         return [first + text]
-    return textwrap.wrap(
-        text, width, initial_indent=first, subsequent_indent=rest, break_long_words=False,
-        break_on_hyphens=False,
-    ) or [first]
+    return wrap(text, width, initial=first, subsequent=rest, cut_long=False) or [first]
 
 
 def format_text(

@@ -57,41 +57,62 @@ def clusters(text: str) -> list[str]:
     return out
 
 
-def wrap(text: str, columns: int) -> list[str]:
-    """One paragraph wrapped to lines of at most ``columns`` display columns, at spaces, words
-    longer than a line cut (never at hyphens: IRIs and names stay whole where they fit).
+def wrap(
+    text: str,
+    columns: int,
+    *,
+    initial: str = "",
+    subsequent: str = "",
+    cut_long: bool = True,
+) -> list[str]:
+    """One paragraph wrapped to lines of at most ``columns`` display columns (indents included),
+    at spaces, never at hyphens (IRIs and names stay whole where they fit); the first line starts
+    with ``initial``, the others with ``subsequent``. A word longer than a line is cut between
+    characters when ``cut_long``, else it overflows whole (an IRI in a report). The one wrapping
+    rule for every view: table cells, the validation report, the queries listing.
 
     Text whose every character takes one column is wrapped by :func:`textwrap.wrap` itself, so
     that output stays exactly what it was; other text by the same rules, measured in columns.
     """
-    if width(text) == len(text):
-        return textwrap.wrap(text, columns, break_long_words=True, break_on_hyphens=False)
+    if width(text) == len(text) and width(initial + subsequent) == len(initial + subsequent):
+        return textwrap.wrap(
+            text, columns, initial_indent=initial, subsequent_indent=subsequent,
+            break_long_words=cut_long, break_on_hyphens=False,
+        )
     lines: list[str] = []
     line: list[str] = []
     used = 0
+
+    def room() -> int:
+        return columns - width(subsequent if lines else initial)
+
+    def close() -> None:
+        lines.append((subsequent if lines else initial) + " ".join(line))
+
     for word in text.split():
         size = width(word)
-        if line and used + 1 + size <= columns:
+        if line and used + 1 + size <= room():
             line.append(word)
             used += 1 + size
             continue
         if line:
-            lines.append(" ".join(line))
+            close()
             line, used = [], 0
-        if size <= columns:
+        if size <= room() or not cut_long:
             line, used = [word], size
             continue
         piece, taken = "", 0  # a word longer than a line: cut between clusters
         for cluster in clusters(word):
             step = width(cluster)
-            if piece and taken + step > columns:
-                lines.append(piece)
-                piece, taken = "", 0
+            if piece and taken + step > room():
+                line = [piece]
+                close()
+                line, piece, taken = [], "", 0
             piece += cluster
             taken += step
         line, used = [piece], taken
     if line:
-        lines.append(" ".join(line))
+        close()
     return lines
 
 

@@ -181,3 +181,19 @@ def test_queries_fall_back_to_memory_when_the_cache_folder_fails(
     (message,) = caplog.messages
     assert message.startswith(f"cannot use the query index in {blocker / 'cache'}/")
     assert message.endswith("(Not a directory): reading the data into memory")
+
+
+def test_validate_without_a_usable_cache_checks_in_full(corpus: Path, tmp_path: Path) -> None:
+    """validate's cache sits beside the index: a folder that cannot be made is a note and a full
+    check, not a NotADirectoryError traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    code, out, err = finished(
+        cyberflag("validate", "--data", str(corpus), "--store", str(blocker / "cache"))
+    )
+    assert code == 0, err
+    assert out.rstrip().endswith("OK: 0 errors, 0 warnings, 0 explained conflicts.")
+    assert err.startswith(
+        f"cyberflag: note: cannot use the validation cache in {blocker / 'cache'}/"
+    )
+    assert err.endswith("(Not a directory): checked in full without it\n")

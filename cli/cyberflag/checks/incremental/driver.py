@@ -99,12 +99,21 @@ def run(
         return Outcome(result, "full", "small data", seconds=time.perf_counter() - began)
 
     path = cache_path(where.data_dir, where.ontology, store)
-    with locked(path):
-        cache = Cache(path)
-        try:
-            outcome = _run(Job(cache, where, found, jobs, chunk), full)
-        finally:
-            cache.close()
+    try:
+        with locked(path):
+            cache = Cache(path)
+            try:
+                outcome = _run(Job(cache, where, found, jobs, chunk), full)
+            finally:
+                cache.close()
+    except (OSError, sqlite3.OperationalError) as error:  # cannot be made, written, or is full
+        reason = getattr(error, "strerror", None) or str(error)
+        result = _full_run(where).result
+        return Outcome(
+            result, "full", "no cache", seconds=time.perf_counter() - began,
+            notes=[f"cannot use the validation cache in {path.parent} ({reason}): "
+                   "checked in full without it"],
+        )
     outcome.seconds = time.perf_counter() - began
     return outcome
 

@@ -48,6 +48,7 @@ commands does not load them through this module.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -224,9 +225,16 @@ def _plain_node_shape(shapes: Graph, shape: Node) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=256)
 def _analyse(query: str) -> tuple[tuple[str, ...], bool, bool] | None:
     """The projection, datatype sensitivity and literal joins of ``query``, or None if it is not
-    batchable."""
+    batchable.
+
+    Cached by query text (the answer depends on nothing else, and is immutable): parsing a query
+    with rdflib takes about 30 ms, and :func:`batchable` runs on every validation, once per chunk
+    in a chunked or incremental run, where parsing the same 21 queries again took most of the
+    time (a full run of a 4-article corpus in 38 chunks: 44 s uncached, 14 s cached).
+    """
     import pyoxigraph
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery

@@ -345,21 +345,21 @@ def test_full_run_writes_the_cache_for_the_next(corpus: tuple[Path, Path]) -> No
 def test_validate_jobs_option(corpus: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     data, store = corpus
     misquote(data)
-    runner = CliRunner()
+    invoke = CliRunner().invoke
     args = ["validate", "--data", str(data), "--store", str(store), "--format", "json", "--full"]
-    one = runner.invoke(cli, [*args, "--jobs", "1"])
-    two = runner.invoke(cli, [*args, "-j", "2"])
+    one = invoke(cli, [*args, "--jobs", "1"])
+    two = invoke(cli, [*args, "-j", "2"])
     assert one.exit_code == two.exit_code == 1
     assert one.stdout == two.stdout
     assert json.loads(one.stdout)["findings"] == [
         f.to_json() for f in runner.full_run(data).result.findings
     ]
-    bad = runner.invoke(cli, [*args, "--jobs", "0"])
+    bad = invoke(cli, [*args, "--jobs", "0"])
     assert bad.exit_code == 2
     assert "--jobs" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
     monkeypatch.setenv("CYBERFLAG_JOBS", "many")
-    env = runner.invoke(cli, args)
+    env = invoke(cli, args)
     assert env.exit_code == 2
     assert env.stderr.strip().splitlines() == [
         "cyberflag: error: CYBERFLAG_JOBS must be a whole number, not 'many'"

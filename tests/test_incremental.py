@@ -6,6 +6,9 @@ cache and all, so the full run happens once per module), makes one edit a curato
 compares the incremental run with a full run of the same data. The corpus is small, so the
 fall-back to a full run for changes that reach much of the graph is switched off here (except
 where it is the subject); on large data it rarely applies to one article.
+
+The tests of every kind of edit are marked ``slow``: a default run takes a daily sample of the
+edits that still breaks every layer (tests/sampling.py); ``CYBERFLAG_TESTS=all`` runs them all.
 """
 
 from __future__ import annotations
@@ -232,6 +235,7 @@ EDITS: list[tuple[Callable[[Path], None], set[str]]] = [
 ]
 
 
+@pytest.mark.slow(keep=2, cover=("breaks",))
 @pytest.mark.parametrize(("edit", "breaks"), EDITS, ids=[e.__name__ for e, _ in EDITS])
 def test_one_edit_gives_the_full_report(
     corpus: tuple[Path, Path], edit: Callable[[Path], None], breaks: set[str]
@@ -244,7 +248,17 @@ def test_one_edit_gives_the_full_report(
     assert outcome.rechecked > 0
     # the comparison is only as good as the edit: it must break what it says it breaks
     assert broken_layers(full) >= breaks
-    # a full run from the cache, in many small chunks, finds the same
+
+
+@pytest.mark.slow(keep=1)  # forty chunks, each a validation: ten times an incremental run's cost
+@pytest.mark.parametrize(("edit", "breaks"), EDITS, ids=[e.__name__ for e, _ in EDITS])
+def test_one_edit_then_a_full_run_in_small_chunks_gives_the_full_report(
+    corpus: tuple[Path, Path], edit: Callable[[Path], None], breaks: set[str]
+) -> None:
+    data, store = corpus
+    edit(data)
+    full = runner.full_run(data).result
+    assert broken_layers(full) >= breaks
     chunked = driver.run(data, store=store, full=True, jobs=1, chunk=40)
     assert chunked.mode == "full, cached"
     assert chunked.result.findings == full.findings

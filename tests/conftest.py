@@ -384,7 +384,11 @@ class ScriptedServer:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # Polling every 50 ms rather than serve_forever's 500: close() waits for the next poll,
+        # and twenty tests close one.
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
     def forward(self, seen: Seen) -> Answer:
         assert self.upstream is not None, "no upstream to forward to"

@@ -235,7 +235,7 @@ EDITS: list[tuple[Callable[[Path], None], set[str]]] = [
 ]
 
 
-@pytest.mark.slow(keep=2, cover=("breaks",))
+@pytest.mark.slow(keep=1, cover=("breaks",))
 @pytest.mark.parametrize(("edit", "breaks"), EDITS, ids=[e.__name__ for e, _ in EDITS])
 def test_one_edit_gives_the_full_report(
     corpus: tuple[Path, Path], edit: Callable[[Path], None], breaks: set[str]

@@ -6,13 +6,17 @@ of the suite's time, and a change that breaks the comparison almost always break
 once. So a default run takes a deterministic sample of each such test's cases, and the sample
 rotates from day to day, so that over a few days of CI every case runs:
 
-* ``@pytest.mark.slow(keep=N, cover=("engine", ...))`` marks such a test. A default run keeps the
-  ``N`` cases that rank first for the day's seed (a stable hash of the seed and the test id), plus,
-  for every value of each parameter named in ``cover`` (each member, when a value is a set), the
-  first-ranked case with that value, so that every engine or layer still runs every day. A test
-  with ``N`` cases or fewer runs whole (so ``-k`` on a few cases runs them all).
-* ``CYBERFLAG_TEST_SEED`` sets the seed (default: today's date, UTC). The header prints it, and so
-  does the summary, so that a failing sample can be run again exactly.
+* ``@pytest.mark.slow(keep=N, cover=("engine", ...))`` marks such a test. Its cases stand in a
+  fixed order (a hash of each test id, the same on every machine), read as a circle; a default run
+  keeps ``N`` consecutive cases starting at the day's offset, plus, for every value of each
+  parameter named in ``cover`` (each member, when a value is a set), the next case with that
+  value, so that every engine or layer still runs every day. The offset moves on by ``N`` a day,
+  so every case runs at least once every ``ceil(cases / N)`` days (a random sample a day would
+  leave some out for months). A test with ``N`` cases or fewer runs whole (so ``-k`` on a few cases
+  runs them all).
+* ``CYBERFLAG_TEST_SEED`` sets the seed (default: today's date, UTC): a date gives that day's
+  offset, any other text one of its own. The header prints it, and so does the summary, so that a
+  failing sample can be run again exactly.
 * ``CYBERFLAG_TESTS=all`` runs every case.
 * A case named on the command line by its full id (``tests/x.py::test_y[case]``) always runs.
 
@@ -62,9 +66,19 @@ def choose(environ: Mapping[str, str] | None = None) -> Sample:
     return Sample(everything=mode == "all", seed=seed)
 
 
-def rank(seed: str, nodeid: str) -> str:
-    """A stable, seed-dependent order of test ids (the same on every machine and Python)."""
-    return hashlib.sha256(f"{seed}\0{nodeid}".encode()).hexdigest()
+def rank(nodeid: str) -> str:
+    """A stable order of test ids, the same on every machine and Python, unrelated to their names
+    (so that neighbouring days do not run neighbouring examples)."""
+    return hashlib.sha256(nodeid.encode()).hexdigest()
+
+
+def day(seed: str) -> int:
+    """Which day's window a seed asks for: a date's day number, so that consecutive days take
+    consecutive windows; for any other seed, a number from its hash."""
+    try:
+        return datetime.date.fromisoformat(seed).toordinal()
+    except ValueError:
+        return int(hashlib.sha256(seed.encode()).hexdigest()[:12], 16)
 
 
 def labels(item: pytest.Item, cover: Sequence[str]) -> set[tuple[str, Hashable]]:
@@ -82,9 +96,12 @@ def labels(item: pytest.Item, cover: Sequence[str]) -> set[tuple[str, Hashable]]
 
 
 def pick(items: Sequence[pytest.Item], seed: str, keep: int, cover: Sequence[str]) -> set[str]:
-    """The ids of the cases of one test function that run: the first ``keep`` by rank, then the
-    first-ranked case for each covered value the sample lacks."""
-    ranked = sorted(items, key=lambda item: rank(seed, item.nodeid))
+    """The ids of the cases of one test function that run: the day's window of ``keep`` cases in
+    the fixed order, then, going on round the circle, a case for each covered value the window
+    lacks."""
+    ranked = sorted(items, key=lambda item: rank(item.nodeid))
+    start = day(seed) * keep % len(ranked) if ranked else 0
+    ranked = ranked[start:] + ranked[:start]
     chosen = ranked[:keep]
     covered = {label for item in chosen for label in labels(item, cover)}
     for item in ranked[keep:]:

@@ -1,6 +1,11 @@
 """Shared fixtures and helpers for the cyberflag tests.
 
 Others add fixtures here too: add, don't rewrite.
+
+A default ``python -m pytest`` runs a sample of the cases of the slow differential tests (marked
+``@pytest.mark.slow(keep=N, cover=(...))``), chosen by a seed that changes daily and is printed
+in the header; ``CYBERFLAG_TEST_SEED=<seed>`` repeats a sample and ``CYBERFLAG_TESTS=all`` runs
+every case. See tests/sampling.py for how the sample is chosen.
 """
 
 from __future__ import annotations
@@ -21,6 +26,29 @@ from rdflib import Graph, Literal
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from cyberflag.rdf.namespaces import XSD
+
+import sampling
+
+# --- which cases of the slow tests run (tests/sampling.py) ---------------------------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[sampling.SAMPLE] = sampling.choose()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return sampling.header(config.stash[sampling.SAMPLE])
+
+
+@pytest.hookimpl(trylast=True)  # after -k, -m and --lf have chosen: sample what they left
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    sampling.select(config, items)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    line = sampling.summary(terminalreporter.config.stash[sampling.SAMPLE])
+    if line:
+        terminalreporter.write_line(line)
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -356,7 +384,11 @@ class ScriptedServer:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # Polling every 50 ms rather than serve_forever's 500: close() waits for the next poll,
+        # and twenty tests close one.
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
     def forward(self, seen: Seen) -> Answer:
         assert self.upstream is not None, "no upstream to forward to"

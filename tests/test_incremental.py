@@ -6,6 +6,9 @@ cache and all, so the full run happens once per module), makes one edit a curato
 compares the incremental run with a full run of the same data. The corpus is small, so the
 fall-back to a full run for changes that reach much of the graph is switched off here (except
 where it is the subject); on large data it rarely applies to one article.
+
+The tests of every kind of edit are marked ``slow``: a default run takes a daily sample of the
+edits that still breaks every layer (tests/sampling.py); ``CYBERFLAG_TESTS=all`` runs them all.
 """
 
 from __future__ import annotations
@@ -279,6 +282,7 @@ EDITS: list[tuple[Callable[[Path], None], set[str]]] = [
 ]
 
 
+@pytest.mark.slow(keep=1, cover=("breaks",))
 @pytest.mark.parametrize(("edit", "breaks"), EDITS, ids=[e.__name__ for e, _ in EDITS])
 def test_one_edit_gives_the_full_report(
     corpus: tuple[Path, Path], edit: Callable[[Path], None], breaks: set[str],
@@ -291,7 +295,17 @@ def test_one_edit_gives_the_full_report(
     assert outcome.rechecked > 0
     # the comparison is only as good as the edit: it must break what it says it breaks
     assert broken_layers(full) >= breaks
-    # a full run from the cache, in many small chunks, finds the same
+
+
+@pytest.mark.slow(keep=1)  # forty chunks, each a validation: ten times an incremental run's cost
+@pytest.mark.parametrize(("edit", "breaks"), EDITS, ids=[e.__name__ for e, _ in EDITS])
+def test_one_edit_then_a_full_run_in_small_chunks_gives_the_full_report(
+    corpus: tuple[Path, Path], edit: Callable[[Path], None], breaks: set[str]
+) -> None:
+    data, store = corpus
+    edit(data)
+    full = full_check.full_run(data).result
+    assert broken_layers(full) >= breaks
     chunked = driver.run(data, store=store, full=True, jobs=1, chunk=40)
     assert chunked.mode == "full, cached"
     assert chunked.result.findings == full.findings
@@ -457,21 +471,21 @@ def test_full_run_writes_the_cache_for_the_next(corpus: tuple[Path, Path]) -> No
 def test_validate_jobs_option(corpus: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     data, store = corpus
     misquote(data)
-    runner = CliRunner()
+    invoke = CliRunner().invoke
     args = ["validate", "--data", str(data), "--store", str(store), "--format", "json", "--full"]
-    one = runner.invoke(cli, [*args, "--jobs", "1"])
-    two = runner.invoke(cli, [*args, "-j", "2"])
+    one = invoke(cli, [*args, "--jobs", "1"])
+    two = invoke(cli, [*args, "-j", "2"])
     assert one.exit_code == two.exit_code == 1
     assert one.stdout == two.stdout
     assert json.loads(one.stdout)["findings"] == [
         f.to_json() for f in full_check.full_run(data).result.findings
     ]
-    bad = runner.invoke(cli, [*args, "--jobs", "0"])
+    bad = invoke(cli, [*args, "--jobs", "0"])
     assert bad.exit_code == 2
     assert "--jobs" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
     monkeypatch.setenv("CYBERFLAG_JOBS", "many")
-    env = runner.invoke(cli, args)
+    env = invoke(cli, args)
     assert env.exit_code == 2
     assert env.stderr.strip().splitlines() == [
         "cyberflag: error: CYBERFLAG_JOBS must be a whole number, not 'many'"

@@ -1,4 +1,8 @@
-"""``cyberflag serve``: a real Oxigraph server over the data, read-only, stopped by SIGINT."""
+"""``cyberflag serve``: a real Oxigraph server over the data, read-only, stopped by SIGINT.
+
+The tests that only read from the server share one (``running``: it takes a second to start);
+those that stop it start their own (``served``).
+"""
 
 from __future__ import annotations
 
@@ -127,8 +131,8 @@ def start_serve(tmp_path: Path, *args: str) -> Served:
     return Served(process, text, url, tmp, err)
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
+def serving(tmp_path: Path) -> Iterator[Served]:
+    """``serve`` over the fixture data on a free port, stopped afterwards if it still runs."""
     server = start_serve(tmp_path, "--port", str(free_port()), "--data", str(FIXTURE_DATA))
     try:
         yield server
@@ -142,10 +146,22 @@ def served(tmp_path: Path) -> Iterator[Served]:
                 server.process.wait()
 
 
-def test_serves_the_saved_queries_as_the_embedded_engine_answers_them(served: Served) -> None:
-    assert served.url.startswith("http://127.0.0.1:")  # loopback unless told otherwise
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """A server of the test's own, for tests that stop it."""
+    yield from serving(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One server for the tests that only read from it."""
+    yield from serving(tmp_path_factory.mktemp("serve"))
+
+
+def test_serves_the_saved_queries_as_the_embedded_engine_answers_them(running: Served) -> None:
+    assert running.url.startswith("http://127.0.0.1:")  # loopback unless told otherwise
     embedded = OxigraphEngine(FIXTURE_DATA)
-    remote = RemoteEngine(f"{served.url}/query")
+    remote = RemoteEngine(f"{running.url}/query")
     for query in catalogue.all_queries():
         text = query.bind({})
         local, answer = embedded.query(text), remote.query(text)
@@ -153,40 +169,40 @@ def test_serves_the_saved_queries_as_the_embedded_engine_answers_them(served: Se
         assert rows_equal(answer.rows, local.rows), query.name  # type: ignore[union-attr]
 
 
-def test_default_graph_is_the_union_as_embedded(served: Served) -> None:
+def test_default_graph_is_the_union_as_embedded(running: Served) -> None:
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     request = urllib.request.Request(
-        f"{served.url}/query?query={urllib.parse.quote(text)}", headers={"Accept": "text/csv"}
+        f"{running.url}/query?query={urllib.parse.quote(text)}", headers={"Accept": "text/csv"}
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         count = int(response.read().decode().splitlines()[1])
     assert count == len(OxigraphEngine(FIXTURE_DATA).store)
 
 
-def test_query_command_runs_against_it(served: Served) -> None:
+def test_query_command_runs_against_it(running: Served) -> None:
     runner = CliRunner()
-    remote = runner.invoke(cli, ["query", "people", "--endpoint", f"{served.url}/query"])
+    remote = runner.invoke(cli, ["query", "people", "--endpoint", f"{running.url}/query"])
     local = runner.invoke(cli, ["query", "people", "--data", str(FIXTURE_DATA)])
     assert remote.exit_code == 0, remote.stderr
     assert remote.stdout == local.stdout
 
 
-def test_refuses_updates(served: Served) -> None:
+def test_refuses_updates(running: Served) -> None:
     request = urllib.request.Request(
-        f"{served.url}/update", data=b"DROP ALL",
+        f"{running.url}/update", data=b"DROP ALL",
         headers={"Content-Type": "application/sparql-update"},
     )
     with pytest.raises(HTTPError) as caught:
         urllib.request.urlopen(request, timeout=10)
     assert caught.value.code == 403
-    result = CliRunner().invoke(cli, ["push", "--endpoint", f"{served.url}/query",
+    result = CliRunner().invoke(cli, ["push", "--endpoint", f"{running.url}/query",
                                       "--data", str(FIXTURE_DATA), "--retries", "0"])
     assert result.exit_code == 1
     assert "HTTP 403 Forbidden" in result.stderr
 
 
-def test_links_open_each_saved_query_in_the_page(served: Served) -> None:
-    with urllib.request.urlopen(f"{served.url}/", timeout=10) as response:
+def test_links_open_each_saved_query_in_the_page(running: Served) -> None:
+    with urllib.request.urlopen(f"{running.url}/", timeout=10) as response:
         page = response.read().decode()
     assert "Yasgui" in page  # the page that reads #query=...&endpoint=... links
     assets = re.findall(r'(?:src|href)="\.?(/[^"]+)"', page)
@@ -197,18 +213,18 @@ def test_links_open_each_saved_query_in_the_page(served: Served) -> None:
             assert response.read()
     index = next(
         Path(urllib.parse.urlparse(line.strip()).path)
-        for line in served.stdout.splitlines()
+        for line in running.stdout.splitlines()
         if line.strip().startswith("file://") and line.strip().endswith("saved-catalogue.html")
     )
     listed = {
         html.unescape(name): parse_qs(html.unescape(href).split("#", 1)[1])
         for href, name in re.findall(r'<a href="([^"]+)">([^<]+)</a>', index.read_text())
-        if html.unescape(href).startswith(f"{served.url}/#")
+        if html.unescape(href).startswith(f"{running.url}/#")
     }
     assert sorted(listed) == catalogue.names()
     for name, params in listed.items():
         assert params["query"] == [without_header(catalogue.load(name).bind({}))]
-        assert params["endpoint"] == [f"{served.url}/query"]
+        assert params["endpoint"] == [f"{running.url}/query"]
 
 
 def test_stops_cleanly_on_sigint(served: Served) -> None:
@@ -228,7 +244,7 @@ def test_stops_cleanly_on_sigterm(served: Served) -> None:
     assert list(served.tmp.iterdir()) == []
 
 
-def running(pid: int) -> bool:
+def alive(pid: int) -> bool:
     """Whether ``pid`` runs (a zombie left to an init that does not reap it does not run)."""
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
@@ -243,7 +259,7 @@ def test_server_does_not_outlive_a_killed_serve(served: Served) -> None:
     served.process.kill()  # SIGKILL: no chance to clean up; the kernel stops the server
     served.process.wait()
     deadline = time.monotonic() + 10
-    while running(engine):
+    while alive(engine):
         if time.monotonic() > deadline:
             pytest.fail("the Oxigraph server kept running after serve was killed")
         time.sleep(0.1)
@@ -251,16 +267,16 @@ def test_server_does_not_outlive_a_killed_serve(served: Served) -> None:
         urllib.request.urlopen(f"{served.url}/", timeout=2)
 
 
-def test_port_in_use_is_one_line(tmp_path: Path, served: Served) -> None:
-    port = served.url.rsplit(":", 1)[1]
-    env = {**os.environ, "PYTHONPATH": str(REPO / "cli"), "TMPDIR": str(served.tmp)}
+def test_port_in_use_is_one_line(running: Served) -> None:
+    port = running.url.rsplit(":", 1)[1]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "cli"), "TMPDIR": str(running.tmp)}
     done = subprocess.run(
         [sys.executable, "-m", "cyberflag", "serve", "--port", port, "--data", str(FIXTURE_DATA)],
         capture_output=True, text=True, env=env, timeout=60,
     )
     assert done.returncode == 1
     assert done.stderr == (
-        f"cyberflag: error: {served.url}: cannot listen there: Address already in use "
+        f"cyberflag: error: {running.url}: cannot listen there: Address already in use "
         "(choose another --port)\n"
     )
     assert done.stderr.count("\n") == 1

@@ -4,6 +4,7 @@ evaluated with ``$this`` free (see :mod:`cyberflag.checks.shacl.batching`), and 
 
 from __future__ import annotations
 
+import functools
 from typing import Any, NamedTuple
 
 __all__ = ["Edge", "Reach", "analyse", "branches", "reach"]
@@ -12,9 +13,16 @@ _PATTERNS = frozenset({"BGP", "Join", "LeftJoin", "Union", "Filter", "Extend"})
 _DATATYPE_SENSITIVE = frozenset({"Builtin_DATATYPE", "Builtin_sameTerm"})
 
 
+@functools.lru_cache(maxsize=256)
 def analyse(query: str) -> tuple[tuple[str, ...], bool, bool] | None:
     """The projection, datatype sensitivity and literal joins of ``query``, or None if it is not
-    batchable."""
+    batchable.
+
+    Cached by query text (the answer depends on nothing else, and is immutable): parsing a query
+    with rdflib takes about 30 ms, and batching runs on every validation, once per chunk in a
+    chunked or incremental run, where parsing the same 21 queries again took most of the time (a
+    full run of a 4-article corpus in 38 chunks: 44 s uncached, 14 s cached).
+    """
     import pyoxigraph
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery

@@ -324,7 +324,8 @@ def test_push_http_error_shows_the_server_message(
     error = one_line_error(result)
     assert "/update: HTTP 413 Content Too Large: Request body too large; " in error or \
         "/update: HTTP 413 Request Entity Too Large: Request body too large; " in error
-    assert error.endswith("; the server still holds none of the data (checked after the failure)\n")
+    # a refusal is definite (HTTP 4xx: the server did none of it): nothing to ask it about
+    assert error.endswith("; the server refused the update, so it applied none of it\n")
     updates = [r for r in proxy.requests if r.path.startswith("/update")]
     assert len(updates) == 1  # a 413 is not retried
 

@@ -208,7 +208,7 @@ def test_links_open_each_saved_query_in_the_page(running: Served) -> None:
     assets = re.findall(r'(?:src|href)="\.?(/[^"]+)"', page)
     assert len(assets) == 3  # script, style sheet, icon: each passes the front
     for asset in assets:
-        with urllib.request.urlopen(f"{served.url}{asset}", timeout=10) as response:
+        with urllib.request.urlopen(f"{running.url}{asset}", timeout=10) as response:
             assert response.status == 200
             assert response.read()
     index = next(

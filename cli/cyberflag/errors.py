@@ -102,10 +102,20 @@ class EndpointError(CyberflagError):
 
     exit_code = EXIT_FAILURE
 
-    def __init__(self, endpoint: str, message: str) -> None:
+    def __init__(self, endpoint: str, message: str, status: int | None = None) -> None:
         self.endpoint = redact_url(endpoint)
         self.message = " ".join(message.split())
+        self.status = status
+        """The HTTP status the server answered with, when it answered."""
         super().__init__(str(self))
+
+    @property
+    def refused(self) -> bool:
+        """Whether the server answered that it would not do what was asked (a 4xx other than a
+        timeout or a rate limit): by HTTP's rules it then did none of it."""
+        return self.status is not None and 400 <= self.status < 500 and self.status not in (
+            408, 429
+        )
 
     def __str__(self) -> str:
         return f"{self.endpoint}: {self.message}"

@@ -26,7 +26,9 @@ reset, HTTP 502/503/504) can safely be retried: a bounded number of times, with 
 Afterwards each graph's content on the server is compared with what was sent, triple by triple
 (:mod:`cyberflag.server.verify`), and the push fails unless the server holds exactly that.
 
-When the update fails for good, the server may or may not have applied it: a 504 from a gateway, a
+When the server refuses the update (HTTP 4xx: forbidden, too large, ...), it applied none of it,
+by HTTP's rules, and the push fails saying so. When the update fails otherwise, the server may or
+may not have applied it: a 504 from a gateway, a
 connection cut or a deadline passed after the request was sent say nothing about what the server
 did. So the push never guesses: it asks the server (the same comparison, and the triple counts taken
 just before the update) and says whether it holds the old data, the new, or that this is unknown.
@@ -313,6 +315,11 @@ def push(
     except EndpointError as failure:
         if meter is not None and not meter.ended:
             note("\n")  # end the progress line before the error's
+        if failure.refused:  # a definite no (403, 413, ...): nothing to ask the server about
+            raise EndpointError(
+                failure.endpoint, f"{failure.message}; the server refused the update, so it "
+                "applied none of it", failure.status
+            ) from None
         checked, holds = state_after_failure(endpoint, sent, before, limits=query_limits)
         if checked is None:
             raise EndpointError(failure.endpoint, f"{failure.message}; {holds}") from None

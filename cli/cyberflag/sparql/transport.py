@@ -106,11 +106,14 @@ class Answer:
 class Failure(Exception):
     """One attempt failed: what to tell the user, and whether another attempt may succeed."""
 
-    def __init__(self, url: str, message: str, transient: bool = False) -> None:
+    def __init__(
+        self, url: str, message: str, transient: bool = False, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.url = url
         self.message = message
         self.transient = transient
+        self.status = status
 
 
 class Deadline:
@@ -327,7 +330,7 @@ def exchange(
                 method, body = "GET", b""
                 sent = {k: v for k, v in sent.items() if k.lower() != "content-type"}
             continue
-        raise Failure(url, http_failure(status, content), status in TRANSIENT_STATUS)
+        raise Failure(url, http_failure(status, content), status in TRANSIENT_STATUS, status)
     raise Failure(url, f"more than {MAX_REDIRECTS} redirects")
 
 
@@ -358,7 +361,7 @@ def send(
             )
         except Failure as failure:
             if not failure.transient:
-                raise EndpointError(failure.url, failure.message) from None
+                raise EndpointError(failure.url, failure.message, failure.status) from None
             last = failure
         else:
             answer.attempts = attempt + 1
@@ -370,9 +373,11 @@ def send(
         time.sleep(delay)
         delay *= 2
     if retries == 0 and not gave_up:
-        raise EndpointError(last.url, last.message)
+        raise EndpointError(last.url, last.message, last.status)
     tries = "attempt" if retries == 0 else f"{retries + 1} attempts"
-    raise EndpointError(last.url, f"{last.message} (gave up after {tries}{gave_up})")
+    raise EndpointError(
+        last.url, f"{last.message} (gave up after {tries}{gave_up})", last.status
+    )
 
 
 __all__ = [

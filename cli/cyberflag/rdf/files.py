@@ -113,6 +113,56 @@ def parse_error(path: Path, error: Exception) -> DataError:
     return DataError(display_path(path), None, None, message)
 
 
+RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+"""The link from one cell of an RDF list to the next: a long list is a chain of blank nodes, not a
+nesting (the Turtle writer writes a list's cells one after another, not inside each other)."""
+
+MAX_BLANK_NESTING = 64
+"""The deepest blank nodes may nest (``[ ... [ ... ] ]``, or a chain of ``_:b`` labels): the
+writers recurse (rdflib's JSON-LD writer overflows Python's stack at about 400 levels; 150 were
+written by every format), and the data uses none."""
+
+
+def nesting_depth(edges: dict[str, list[str]]) -> int:
+    """The longest chain of blank nodes in ``edges`` (node → the nodes it points at), counting
+    nodes; a cycle counts once round. Iterative: a chain of any length is measured."""
+    depth: dict[str, int] = {}
+    for start in edges:
+        if start in depth:
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        on_path: set[str] = {start}
+        while stack:
+            node, index = stack[-1]
+            children = edges.get(node, [])
+            if index < len(children):
+                stack[-1] = (node, index + 1)
+                child = children[index]
+                if child not in depth and child not in on_path:
+                    on_path.add(child)
+                    stack.append((child, 0))
+                continue
+            stack.pop()
+            on_path.discard(node)
+            depth[node] = 1 + max(
+                (depth.get(c, 0) for c in children if c not in on_path), default=0
+            )
+    return max(depth.values(), default=0)
+
+
+def nesting_error(path: Path, edges: dict[str, list[str]]) -> DataError | None:
+    """The error for a file whose blank nodes (``edges``: node → the nodes it points at) nest
+    deeper than :data:`MAX_BLANK_NESTING`, else ``None``."""
+    depth = nesting_depth(edges)
+    if depth <= MAX_BLANK_NESTING:
+        return None
+    return DataError(
+        display_path(path), None, None,
+        f"blank nodes nested {depth} deep; at most {MAX_BLANK_NESTING} are allowed (deeper ones "
+        "cannot be written back as Turtle or JSON-LD)",
+    )
+
+
 def starts_with_bom(path: Path) -> bool:
     """Whether the file at ``path`` starts with a UTF-8 byte-order mark."""
     try:
@@ -131,6 +181,17 @@ def display_path(path: Path) -> str:
 
 
 __all__ = [
-    "BOM", "GRAPH_BASE", "OX_LOCATION", "data_files", "display_path", "graph_name", "parse_error",
-    "sha256_file", "starts_with_bom", "walk",
+    "BOM",
+    "GRAPH_BASE",
+    "MAX_BLANK_NESTING",
+    "OX_LOCATION",
+    "data_files",
+    "display_path",
+    "graph_name",
+    "nesting_depth",
+    "nesting_error",
+    "parse_error",
+    "sha256_file",
+    "starts_with_bom",
+    "walk",
 ]

@@ -24,7 +24,14 @@ from rdflib.term import Node
 
 from cyberflag.errors import DataError, InputError
 from cyberflag.rdf import files, resources
-from cyberflag.rdf.files import GRAPH_BASE, data_files, display_path, parse_error
+from cyberflag.rdf.files import (
+    GRAPH_BASE,
+    RDF_REST,
+    data_files,
+    display_path,
+    nesting_error,
+    parse_error,
+)
 from cyberflag.rdf.namespaces import XSD
 
 ONTOLOGY_GRAPH_PREFIX = GRAPH_BASE + "ontology/"
@@ -68,8 +75,15 @@ def parse_triples(path: Path, base_iri: str | None = None) -> Iterator[tuple[Nod
     if base_iri is None:
         base_iri = path.resolve().as_uri()
     bnodes: dict[str, BNode] = {}
+    nested: dict[str, list[str]] = {}  # blank node → the blank nodes it points at
     try:
         for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=base_iri):
+            if (
+                isinstance(quad.object, ox.BlankNode)
+                and isinstance(quad.subject, ox.BlankNode)
+                and quad.predicate.value != RDF_REST  # a list is long, not deep
+            ):
+                nested.setdefault(quad.subject.value, []).append(quad.object.value)
             yield (
                 _to_rdflib(quad.subject, bnodes),
                 _to_rdflib(quad.predicate, bnodes),
@@ -80,6 +94,9 @@ def parse_triples(path: Path, base_iri: str | None = None) -> Iterator[tuple[Nod
     except (OSError, ValueError) as error:  # unreadable file, invalid UTF-8
         message = getattr(error, "strerror", None) or str(error)
         raise DataError(display_path(path), None, None, message) from None
+    too_deep = nesting_error(path, nested)
+    if too_deep is not None:
+        raise too_deep
 
 
 def parse_turtle(path: Path, base_iri: str | None = None) -> Graph:

@@ -180,8 +180,29 @@ def _layout(quads: list[Quad]) -> _Layout:
         if not unreached:
             break
         inline.discard(unreached[0])
+    _bound_depth(inline, edges, subjects)
     labels = {b: f"b{i}" for i, b in enumerate(b for b in bnodes if b not in inline)}
     return _Layout(inline=inline, labels=labels)
+
+
+MAX_INLINE_DEPTH = 32
+"""How deep ``[ ... ]`` may nest in the output: a node deeper than this is written at the top level
+with a label instead, so that writing recurses at most this far (a long RDF list, whose cells
+would otherwise nest one inside the next, is written as a chain of labelled nodes)."""
+
+
+def _bound_depth(inline: set[BNode], edges: dict[Node, list[BNode]], subjects: set[Node]) -> None:
+    """Take out of ``inline`` every node that would be written more than
+    :data:`MAX_INLINE_DEPTH` levels inside a top-level one (breadth first: no recursion)."""
+    level = [s for s in subjects if s not in inline]
+    depth = 0
+    while level:
+        depth += 1
+        below: list[Node] = [c for node in level for c in edges.get(node, ()) if c in inline]
+        if depth > MAX_INLINE_DEPTH:
+            inline.difference_update(below)  # written at the top level, with a label
+            depth = 0  # their own nodes start again from there
+        level = below
 
 
 # --- statements -----------------------------------------------------------------------------------

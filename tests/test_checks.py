@@ -279,49 +279,38 @@ def test_daily_average_over_the_wrong_number_of_days(data: Path) -> None:
     assert finding.detail[0] == ("working: 5,653 / 30 days (2016-04-01 to 2016-04-30) = 188.43")
 
 
-def test_derived_figure_whose_period_is_not_dates_is_an_error() -> None:
-    # The shapes layer reports the bad date; this layer once stopped validate with TypeError
-    # (a str subtracted from a date) instead of reporting the figure as lacking a period.
-    graph = Graph().parse(
+def daily_average(value: str, end: str) -> Graph:
+    """A daily average of 3,650 over 2016, whose own value and period end are ``value`` and
+    ``end`` (Turtle terms), to feed the arithmetic layer what the shapes would reject."""
+    return Graph().parse(
         format="turtle",
-        data="""
+        data=f"""
         @prefix cf: <https://w3id.org/cyberflag/ontology#> .
         @prefix prov: <http://www.w3.org/ns/prov#> .
         @prefix qb: <http://purl.org/linked-data/cube#> .
         @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-        <http://example.org/avg> a qb:Observation ; cf:value 10 ; cf:comparator cf:Exactly ;
+        <http://example.org/avg> a qb:Observation ; cf:value {value} ; cf:comparator cf:Exactly ;
             cf:derivation cf:DailyAverage ; prov:wasDerivedFrom <http://example.org/n> ;
-            cf:refPeriod <http://example.org/bad> .
+            cf:refPeriod <http://example.org/own> .
         <http://example.org/n> a qb:Observation ; cf:value 3650 ; cf:comparator cf:Exactly ;
             cf:refPeriod <http://example.org/year> .
-        <http://example.org/bad> cf:startDate "2016-01-01"^^xsd:date ; cf:endDate "2016" .
+        <http://example.org/own> cf:startDate "2016-01-01"^^xsd:date ; cf:endDate {end} .
         <http://example.org/year> cf:startDate "2016-01-01"^^xsd:date ;
             cf:endDate "2016-12-31"^^xsd:date .
         """,
     )
-    (finding,) = errors(arithmetic.check(graph))
+
+
+def test_derived_figure_whose_period_is_not_dates_is_an_error() -> None:
+    # The shapes layer reports the bad date; this layer once stopped validate with TypeError
+    # (a str subtracted from a date) instead of reporting the figure as lacking a period.
+    (finding,) = errors(arithmetic.check(daily_average("10", '"2016"')))
     assert finding.message == "a derived figure or one of its parts lacks a value or a period"
 
 
 def test_derived_figure_whose_value_is_not_a_number_is_an_error() -> None:
     # The shapes layer reports the datatype; this layer once stopped validate with ValueError.
-    graph = Graph().parse(
-        format="turtle",
-        data="""
-        @prefix cf: <https://w3id.org/cyberflag/ontology#> .
-        @prefix prov: <http://www.w3.org/ns/prov#> .
-        @prefix qb: <http://purl.org/linked-data/cube#> .
-        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-        <http://example.org/avg> a qb:Observation ; cf:value "abc" ; cf:comparator cf:Exactly ;
-            cf:derivation cf:DailyAverage ; prov:wasDerivedFrom <http://example.org/n> ;
-            cf:refPeriod <http://example.org/year> .
-        <http://example.org/n> a qb:Observation ; cf:value 3650 ; cf:comparator cf:Exactly ;
-            cf:refPeriod <http://example.org/year> .
-        <http://example.org/year> cf:startDate "2016-01-01"^^xsd:date ;
-            cf:endDate "2016-12-31"^^xsd:date .
-        """,
-    )
-    (finding,) = errors(arithmetic.check(graph))
+    (finding,) = errors(arithmetic.check(daily_average('"abc"', '"2016-12-31"^^xsd:date')))
     assert finding.message == "a derived figure or one of its parts lacks a value or a period"
 
 

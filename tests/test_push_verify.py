@@ -10,13 +10,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
-from cyberflag.cli import cli
 from cyberflag.rdf.files import GRAPH_BASE
 from cyberflag.server.push import push, read_dataset
 from cyberflag.server.verify import batches, compare
 from cyberflag.sparql.remote import form_body, graph_counts
+from test_push import one_line_error, project_quads, run
 
 from conftest import FIXTURE_DATA, SHIPPED_DATA, OxigraphServer, ScriptedServer, Seen
 
@@ -25,18 +25,6 @@ pytestmark = pytest.mark.usefixtures("no_endpoint_env")
 ENTITIES = f"{GRAPH_BASE}entities"
 Respond = Callable[[Seen, int], tuple | None]
 UPDATE_LOST = (504, {"Content-Type": "text/plain"}, b"upstream timed out")
-
-
-def run(runner: CliRunner, *args: str) -> Result:
-    return runner.invoke(cli, list(args), catch_exceptions=False)
-
-
-def one_line_error(result: Result, code: int = 1) -> str:
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    assert result.stderr.startswith("cyberflag: error: ")
-    assert result.stderr.count("\n") == 1, result.stderr
-    return result.stderr
 
 
 def in_front_of(
@@ -54,10 +42,6 @@ def in_front_of(
 def queries(data: Path) -> int:
     """Requests a verification of ``data`` takes: the counts, then a lookup per batch."""
     return 1 + len(list(batches(read_dataset(data).graphs)))
-
-
-def project_quads(server: OxigraphServer) -> list[tuple[str, ...]]:
-    return server.quads(GRAPH_BASE)
 
 
 def edited_copy(tmp_path: Path) -> Path:

@@ -12,7 +12,6 @@ even look at the data":
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
@@ -28,6 +27,8 @@ def did_you_mean(
     """``did you mean 'a' or 'b'?`` for the names of ``known`` closest to each ``unknown`` one
     (``""`` when none is close): one wording for every mistyped name the tool can guess at
     (saved queries, parameters, result columns)."""
+    import difflib  # an error path only: every command imports this module
+
     guesses = [g for u in unknown for g in difflib.get_close_matches(u, known, n=n, cutoff=cutoff)]
     if not guesses:
         return ""

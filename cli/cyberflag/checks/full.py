@@ -118,20 +118,29 @@ def full_run(
         from cyberflag.checks.layers import vocabulary
 
         result.findings += vocabulary.check(files, ontology)
-    result.findings = sort_findings([with_file(f, files) for f in result.findings])
+    first_file = first_files(files)
+    result.findings = sort_findings([with_file(f, first_file) for f in result.findings])
     return FullRun(result, files, data, ontology, data_dir)
 
 
-def with_file(finding: Finding, files: dict[str, Graph]) -> Finding:
+def first_files(files: dict[str, Graph]) -> dict[str, str]:
+    """Each subject IRI and the first data file, in file order, that describes it: one pass over
+    the files rather than one per finding."""
+    found: dict[str, str] = {}
+    for name in sorted(files):
+        for subject in files[name].subjects(unique=True):
+            if isinstance(subject, URIRef):
+                found.setdefault(str(subject), name)
+    return found
+
+
+def with_file(finding: Finding, first_file: dict[str, str]) -> Finding:
     """Name the data file that describes the finding's focus node, so the curator knows which
     file to open (the first, in file order, that has the node as a subject)."""
     if finding.file is not None or not finding.focus.startswith(("http://", "https://")):
         return finding
-    node = URIRef(finding.focus)
-    for name in sorted(files):
-        if (node, None, None) in files[name]:
-            return replace(finding, file=name)
-    return finding
+    name = first_file.get(finding.focus)
+    return finding if name is None else replace(finding, file=name)
 
 
-__all__ = ["FullRun", "Inputs", "full_run", "inputs", "with_file"]
+__all__ = ["FullRun", "Inputs", "first_files", "full_run", "inputs", "with_file"]

@@ -101,32 +101,38 @@ def _suffix(fmt: str) -> str:
     return next((ext[1:] for ext, name in EXTENSIONS.items() if name == fmt), fmt)
 
 
-def data_option(func: F) -> F:
-    """``--data DIR``: read a directory laid out like ``data/`` instead of the shipped data."""
+def _folder_option(flag: str, dest: str, env: str, help_text: str) -> Callable[[F], F]:
+    """A ``--flag DIR`` option for a folder, also read from the environment variable ``env``."""
     return click.option(
-        "--data",
-        "data",
+        flag,
+        dest,
         type=click.Path(file_okay=False, path_type=Path),
-        envvar="CYBERFLAG_DATA",
+        envvar=env,
         default=None,
         metavar="DIR",
-        help="Data directory laid out like data/ (default: the shipped data; env CYBERFLAG_DATA).",
-    )(func)
+        help=help_text,
+    )
 
 
-def store_option(func: F) -> F:
-    """``--store DIR``: the cache folder of the persistent query index
-    (:mod:`cyberflag.index.builds`)."""
-    return click.option(
-        "--store",
-        "store",
-        type=click.Path(file_okay=False, path_type=Path),
-        envvar="CYBERFLAG_STORE",
-        default=None,
-        metavar="DIR",
-        help="Cache folder for the on-disk query index, used when the data is large (default: "
-        "$XDG_CACHE_HOME/cyberflag or ~/.cache/cyberflag; env CYBERFLAG_STORE).",
-    )(func)
+data_option = _folder_option(
+    "--data", "data", "CYBERFLAG_DATA",
+    "Data directory laid out like data/ (default: the shipped data; env CYBERFLAG_DATA).",
+)
+"""``--data DIR``: read a directory laid out like ``data/`` instead of the shipped data."""
+
+store_option = _folder_option(
+    "--store", "store", "CYBERFLAG_STORE",
+    "Cache folder for the on-disk query index, used when the data is large (default: "
+    "$XDG_CACHE_HOME/cyberflag or ~/.cache/cyberflag; env CYBERFLAG_STORE).",
+)
+"""``--store DIR``: the cache folder of the persistent query index
+(:mod:`cyberflag.index.builds`)."""
+
+queries_option = _folder_option(
+    "--queries", "queries_dir", "CYBERFLAG_QUERIES",
+    "Directory of saved queries, *.rq (default: the shipped ones; env CYBERFLAG_QUERIES).",
+)
+"""``--queries DIR``: read saved queries from ``DIR`` instead of the shipped ``queries/``."""
 
 
 ENGINES = ("oxigraph", "rdflib")
@@ -297,19 +303,6 @@ def columns_option(func: F) -> F:
         metavar="NAME[,NAME...]",
         help="Print only these result columns (the query's variables, without '?'), in this "
         "order, in every format. Comma-separated or repeated; an unknown name is refused.",
-    )(func)
-
-
-def queries_option(func: F) -> F:
-    """``--queries DIR``: read saved queries from ``DIR`` instead of the shipped ``queries/``."""
-    return click.option(
-        "--queries",
-        "queries_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        envvar="CYBERFLAG_QUERIES",
-        default=None,
-        metavar="DIR",
-        help="Directory of saved queries, *.rq (default: the shipped ones; env CYBERFLAG_QUERIES).",
     )(func)
 
 

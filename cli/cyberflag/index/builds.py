@@ -87,7 +87,6 @@ PAUSE_ENV = "CYBERFLAG_INDEX_TEST_PAUSE"
 current, creates the file and sleeps (60 s by default), so that a test can kill it mid-build, or
 start a second command while it holds the build lock."""
 
-_OX_LOCATION = re.compile(r"^Parser error (?:at|between) line [^:]*:\s*")
 log = logging.getLogger("cyberflag")
 """Notes for the person running the command (the command line prints them on stderr)."""
 

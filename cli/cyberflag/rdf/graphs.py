@@ -34,10 +34,7 @@ from cyberflag.rdf.files import (
 )
 from cyberflag.rdf.namespaces import XSD
 
-ONTOLOGY_GRAPH_PREFIX = GRAPH_BASE + "ontology/"
-
 _XSD_STRING = str(XSD.string)
-# pyoxigraph prefixes its messages with the location, which DataError already gives.
 
 
 def graph_iri(relative: str) -> URIRef:
@@ -192,7 +189,6 @@ def _add_file(loaded: LoadedData, name: URIRef, path: Path) -> None:
 
 __all__ = [
     "GRAPH_BASE",
-    "ONTOLOGY_GRAPH_PREFIX",
     "LoadedData",
     "data_files",
     "display_path",

@@ -15,6 +15,7 @@ this request" from any other failure.
 
 from __future__ import annotations
 
+import http.client
 import shutil
 import signal
 import socket
@@ -22,13 +23,11 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.error import URLError
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from cyberflag.errors import CyberflagError, EndpointError
 
@@ -68,20 +67,24 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def wait_until_ready(url: str, child: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
     """Poll ``url`` (an ASK query) until the server answers; fail if it exits or stays silent."""
-    probe = f"{url}/query?{urlencode({'query': 'ASK {}'})}"
+    parts = urlsplit(url)
+    target = f"{parts.path}/query?{urlencode({'query': 'ASK {}'})}"
     deadline = time.monotonic() + timeout
     while True:
         if child.poll() is not None:
             raise EndpointError(url, f"the Oxigraph server did not start: {last_line(log)}")
+        # Straight to the private address, as the front forwards: never through http_proxy.
+        connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port,
+                                                timeout=1)
         try:
-            request = urllib.request.Request(
-                probe, headers={"Accept": "application/sparql-results+json"}
-            )
-            with urllib.request.urlopen(request, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except (URLError, OSError):
+            connection.request("GET", target,
+                               headers={"Accept": "application/sparql-results+json"})
+            if connection.getresponse().status == 200:
+                return
+        except (OSError, http.client.HTTPException):
             pass
+        finally:
+            connection.close()
         if time.monotonic() > deadline:
             raise EndpointError(url, f"the Oxigraph server did not answer within {timeout:g} s")
         time.sleep(0.05)

@@ -48,7 +48,7 @@ request and bound on an answer's size. The transport writes the body in chunks, 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -61,7 +61,14 @@ from cyberflag.rdf.files import GRAPH_BASE
 from cyberflag.server.verify import Comparison, Triple, compare, state_after_failure
 from cyberflag.sparql.engines import OxigraphEngine
 from cyberflag.sparql.remote import discover_graphs, graph_counts
-from cyberflag.sparql.transport import DEFAULT_MAX_ANSWER, DEFAULT_TIMEOUT, Limits, send
+from cyberflag.sparql.transport import (
+    DEFAULT_MAX_ANSWER,
+    DEFAULT_TIMEOUT,
+    Limits,
+    Note,
+    quiet,
+    send,
+)
 from cyberflag.sparql.wire import check_url
 
 PUSH_TIMEOUT = 300.0
@@ -70,13 +77,6 @@ dataset takes the server longer than answering a query."""
 
 RETRIES = 3
 """Transient failures retried, by default, before the push fails."""
-
-Note = Callable[[str], None]
-
-
-def _ignore(_: str) -> None:
-    return None
-
 
 # --- what is sent ---------------------------------------------------------------------------------
 
@@ -254,7 +254,7 @@ def push(
     max_answer: int = DEFAULT_MAX_ANSWER,
     retries: int = RETRIES,
     backoff: float = 1.0,
-    note: Note = _ignore,
+    note: Note = quiet,
     progress: bool = False,
 ) -> PushReport:
     """Replace the project's graph(s) at the server with the data; verify; report.

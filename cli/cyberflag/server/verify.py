@@ -42,6 +42,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from cyberflag.errors import EndpointError
+from cyberflag.rdf.escape import escape_iri
 from cyberflag.sparql.remote import graph_counts, select
 from cyberflag.sparql.transport import Limits
 
@@ -142,7 +143,7 @@ def batches(
 
 def lookup_query(batch: Sequence[tuple[str, Triple]]) -> str:
     """The query for the triples of ``batch`` that their graph lacks."""
-    rows = "\n".join(f"    (<{g}> {s} {p} {o})" for g, (s, p, o) in batch)
+    rows = "\n".join(f"    ({escape_iri(g)} {s} {p} {o})" for g, (s, p, o) in batch)
     return (
         "SELECT ?g ?s ?p ?o WHERE {\n  VALUES (?g ?s ?p ?o) {\n"
         f"{rows}\n  }}\n  FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }}\n}}\n"

@@ -20,7 +20,6 @@ before any engine sees it: the graph is read-only through this interface.
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -33,7 +32,7 @@ from cyberflag.index import sources as index_sources
 from cyberflag.rdf.files import data_files
 from cyberflag.rdf.files import graph_name as graph_iri
 from cyberflag.sparql.results import AskResult, GraphResult, Result, Row, SelectResult, Term
-from cyberflag.sparql.syntax import QuerySyntaxError, check_nesting, query_form
+from cyberflag.sparql.syntax import OX_POSITION, QuerySyntaxError, check_nesting, query_form
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -45,7 +44,6 @@ if TYPE_CHECKING:
 ENGINES = ("oxigraph", "rdflib")
 """Engine names :func:`default_engine` accepts."""
 
-_OX_QUERY_POSITION = re.compile(r"error at (\d+):(\d+):\s*")
 
 
 class UpdateRefusedError(InputError):
@@ -194,9 +192,9 @@ class OxigraphEngine(Engine):
             return SelectResult(variables, rows)
         except SyntaxError as error:
             message = error.msg or str(error)
-            m = _OX_QUERY_POSITION.search(message)
+            m = OX_POSITION.search(message)
             where = f"{m.group(1)}:{m.group(2)}: " if m else ""
-            detail = " ".join(_OX_QUERY_POSITION.sub("", message).split())
+            detail = " ".join(OX_POSITION.sub("", message).split())
             raise QuerySyntaxError(f"query does not parse: {where}{detail}") from None
         except (OSError, RuntimeError, ValueError) as error:  # pyoxigraph evaluation errors
             raise QueryEvaluationError(f"query failed: {error}") from None

@@ -42,6 +42,7 @@ from urllib.parse import quote_plus
 import pyoxigraph as ox
 
 from cyberflag.errors import EndpointError
+from cyberflag.rdf.escape import escape_iri
 from cyberflag.rdf.files import GRAPH_BASE
 from cyberflag.sparql.engines import Engine, triple_from_oxigraph
 from cyberflag.sparql.results import AskResult, GraphResult, Result, Row, SelectResult, Term
@@ -241,7 +242,7 @@ def graph_counts(
     """Triples in each of ``graphs`` on the server (a graph it does not hold is left out)."""
     if not graphs:
         return {}
-    values = " ".join(f"<{g}>" for g in graphs)
+    values = " ".join(escape_iri(g) for g in graphs)
     text = (
         f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
         "GROUP BY ?g"

@@ -129,7 +129,8 @@ def query_form(text: str) -> str:
     return "UNKNOWN"
 
 
-_OX_POSITION = re.compile(r"error at (\d+):(\d+):\s*")
+OX_POSITION = re.compile(r"error at (\d+):(\d+):\s*")
+"""Where pyoxigraph's query parser says an error is (line, column), before its message."""
 
 
 MAX_NESTING = 32
@@ -184,10 +185,10 @@ def check_syntax(text: str, where: str = "<query>", *, file: bool = False) -> No
         ox.Store().query(text)
     except SyntaxError as error:
         message = error.msg or str(error)
-        m = _OX_POSITION.search(message)
+        m = OX_POSITION.search(message)
         line = int(m.group(1)) if m else None
         column = int(m.group(2)) if m else None
-        message = _OX_POSITION.sub("", message) or "syntax error"
+        message = OX_POSITION.sub("", message) or "syntax error"
         # an undeclared prefix is the likeliest cause, whatever token the parser expected
         message = undeclared_prefixes(text) or message
         if file:
@@ -227,6 +228,7 @@ def undeclared_prefixes(text: str) -> str | None:
 
 
 __all__ = [
-    "MAX_NESTING", "QUERY_FORMS", "UPDATE_KEYWORDS", "QueryFileError", "QuerySyntaxError", "Token",
+    "MAX_NESTING", "OX_POSITION", "QUERY_FORMS", "UPDATE_KEYWORDS", "QueryFileError",
+    "QuerySyntaxError", "Token",
     "check_nesting", "check_syntax", "query_form", "tokens", "undeclared_prefixes", "uses_service",
 ]

@@ -79,7 +79,8 @@ Note = Callable[[str], None]
 Progress = Callable[[int], None]
 
 
-def _ignore(_: str) -> None:
+def quiet(_: str) -> None:
+    """A :data:`Note` that says nothing (when no one is listening)."""
     return None
 
 
@@ -343,14 +344,13 @@ def send(
     limits: Limits | None = None,
     retries: int = 0,
     backoff: float = 1.0,
-    note: Note = _ignore,
+    note: Note = quiet,
     progress: Progress | None = None,
-    gave_up: str = "",
 ) -> Answer:
     """:func:`exchange`, retrying a transient failure up to ``retries`` times with doubling
     delays (each attempt with its own deadline); :class:`EndpointError` when it fails.
 
-    A retried request ends, on failure, with ``(gave up after N attempts`` + ``gave_up`` + ``)``;
+    A retried request ends, on failure, with ``(gave up after N attempts)``;
     ``note`` hears of each retry (for stderr).
     """
     delay = backoff
@@ -372,11 +372,10 @@ def send(
              f"({attempt + 1} of {retries})\n")
         time.sleep(delay)
         delay *= 2
-    if retries == 0 and not gave_up:
+    if retries == 0:
         raise EndpointError(last.url, last.message, last.status)
-    tries = "attempt" if retries == 0 else f"{retries + 1} attempts"
     raise EndpointError(
-        last.url, f"{last.message} (gave up after {tries}{gave_up})", last.status
+        last.url, f"{last.message} (gave up after {retries + 1} attempts)", last.status
     )
 
 
@@ -391,5 +390,6 @@ __all__ = [
     "Failure",
     "Limits",
     "exchange",
+    "quiet",
     "send",
 ]

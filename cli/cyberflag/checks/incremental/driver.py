@@ -31,6 +31,7 @@ kind, each layer's errors included.
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
 import time
 from collections import Counter
@@ -128,8 +129,10 @@ class Job:
     jobs: int | None
     chunk: int | None
 
+    @functools.cached_property
     def fingerprint(self) -> list[str]:
-        """What the cache was built against: the ontology's and the shapes' SHA-256."""
+        """What the cache was built against: the ontology's and the shapes' SHA-256 (read once
+        a run: compared before it, recorded after)."""
         return [sha256_file(self.where.ontology), sha256_file(self.where.shapes)]
 
     def names(self) -> list[str]:
@@ -146,7 +149,7 @@ def _run(job: Job, full: bool) -> Outcome:
     reason = "asked for" if full else ""
     if not reason and cache.meta("format") != FORMAT:
         reason = "no cache yet"
-    if not reason and cache.meta("ontology") != job.fingerprint():
+    if not reason and cache.meta("ontology") != job.fingerprint:
         reason = "the ontology or the shapes changed"
     if not reason and cache.meta("bnodes"):
         reason = "the data has blank nodes"
@@ -169,7 +172,7 @@ def _record_sources(
 ) -> None:
     """The meta data every full run writes, before the findings."""
     cache = job.cache
-    cache.set_meta("ontology", job.fingerprint())
+    cache.set_meta("ontology", job.fingerprint)
     cache.set_meta("reach", found.to_json() if found is not None else None)
     cache.set_meta("bnodes", bnodes)
     cache.set_meta("terms", terms)

@@ -40,7 +40,6 @@ longest shapes match. Shapes reading further make it check in full."""
 
 SPAN = str(OA.SpecificResource)
 
-TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
 
 
 @dataclass(frozen=True)
@@ -168,4 +167,4 @@ def _with_subclasses(graph: Graph, cls: Any) -> tuple[str, ...]:
     return tuple(sorted(str(c) for c in found))
 
 
-__all__ = ["DEPTH", "LAYERS", "SPAN", "TARGETS", "Inbound", "Reach", "derive"]
+__all__ = ["DEPTH", "LAYERS", "SPAN", "Inbound", "Reach", "derive"]

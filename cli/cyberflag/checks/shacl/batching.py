@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from rdflib import Graph, Literal
     from rdflib.term import Node
 
-__all__ = ["Constraint", "batchable", "without"]
+__all__ = ["TARGET_KINDS", "Constraint", "batchable", "without"]
 
 # From pySHACL's SPARQLQueryHelper: text it rejects (ValidationFailure) or rewrites. A query
 # matching any of them is left to pySHACL, so that pySHACL still raises the same errors.
@@ -99,6 +99,9 @@ class Constraint:
     literal: a variable in the object position of both, or a literal constant in a pattern."""
 
 
+TARGET_KINDS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
+"""The SHACL target declarations a batched constraint may have."""
+
 
 def _string_literals(nodes: Iterable[Node]) -> tuple[Literal, ...] | None:
     """``nodes`` sorted, if every one is a string literal (a message pySHACL can format)."""
@@ -122,7 +125,7 @@ def batchable(shapes: Graph) -> list[Constraint]:
         targets = tuple(
             sorted(
                 (kind, node)
-                for kind in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
+                for kind in TARGET_KINDS
                 for node in shapes.objects(shape, SH[kind])
             )
         )
@@ -190,6 +193,6 @@ def without(shapes: Graph, handled: Iterable[Constraint]) -> Graph:
         copy.remove((c.shape, SH.sparql, c.constraint))
     for shape in {c.shape for c in handled}:
         if all(str(p) in _INERT for p in copy.predicates(shape)):
-            for kind in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"):
+            for kind in TARGET_KINDS:
                 copy.remove((shape, SH[kind], None))
     return copy

@@ -345,6 +345,29 @@ def test_nothing_changed_reuses_everything(corpus: tuple[Path, Path]) -> None:
     assert driver.run(data, store=store).result.findings == full.findings
 
 
+def test_an_article_copied_under_a_second_name_is_a_warning_then_gone(
+    corpus: tuple[Path, Path],
+) -> None:
+    """The union of two identical files is the graph of one: only the per-file subjects tell
+    that one is a copy (#16, item 11). Incremental and full runs must both say so, and both
+    forget it once the copy is removed."""
+    data, store = corpus
+    copy = data / "articles" / "zz-copy.ttl"
+    shutil.copy2(data / A, copy)
+    outcome, full = same_as_full(data, store)
+    assert outcome.mode == "incremental"
+    warned = [f for f in full.findings if f.severity == "warning" and f.layer == "syntax"]
+    assert [(f.focus, f.file) for f in warned] == [("articles/zz-copy.ttl",) * 2]
+    assert "also describes; each resource belongs in one file" in warned[0].message
+    assert f"that {A} also" in warned[0].message
+    assert full.ok
+    assert full.status("syntax") == "passed with warnings"
+    copy.unlink()
+    outcome, full = same_as_full(data, store)
+    assert outcome.mode == "incremental"
+    assert full.status("syntax") == "passed"
+
+
 def test_edits_in_a_row_and_back(corpus: tuple[Path, Path]) -> None:
     data, store = corpus
     original = (data / A).read_text(encoding="utf-8")

@@ -81,7 +81,7 @@ def format_text(
         if f.layer != current:
             current = f.layer
             lines += ["", f"{f.layer}:"]
-        where_file = f" ({f.file})" if f.file else ""
+        where_file = f" ({f.file})" if f.file and f.file != f.focus else ""
         # The node and its file: wrapped between them when too long, an IRI never cut.
         lines += _wrap(f"[{f.severity}] {short(f.focus)}{where_file}", width, "  ", "    ")
         lines += _wrap(f.message, width, "      ", "      ")

@@ -63,6 +63,7 @@ def assemble(
     parsed = sum(1 for info in files.values() if info["parsed"])
     if not syntax_found:
         out.append(syntax.summary(data_dir, parsed, ONTOLOGY_FILES, query_count))
+    out += syntax.shared_subjects(cache.shared_subjects())
     if not any(f.layer == "shapes" for f in out):
         out.append(shapes.summary())
     # anchoring: the manifest and source files, then the summary

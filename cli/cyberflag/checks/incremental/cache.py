@@ -25,8 +25,9 @@ from rdflib.namespace import RDF
 
 from cyberflag.index import opening
 
-FORMAT = 2
-"""Bump when what the cache holds changes: older caches are then rebuilt by a full run."""
+FORMAT = 3
+"""Bump when what the cache holds changes: older caches are then rebuilt by a full run. 3: the
+subject index covers the file (duplicate descriptions are found from it)."""
 
 _TYPE = str(RDF.type)
 
@@ -43,7 +44,7 @@ CREATE TABLE IF NOT EXISTS triples (
 );
 """
 _INDEXES = """
-CREATE INDEX IF NOT EXISTS triples_s ON triples (s);
+CREATE INDEX IF NOT EXISTS triples_s ON triples (s, file);
 CREATE INDEX IF NOT EXISTS triples_o ON triples (o) WHERE literal = 0;
 CREATE INDEX IF NOT EXISTS triples_file ON triples (file);
 """
@@ -307,6 +308,17 @@ class Cache:
         return sorted(
             f for (f,) in self.db.execute("SELECT DISTINCT file FROM triples WHERE s = ?", (node,))
         )
+
+    def shared_subjects(self) -> dict[str, set[str]]:
+        """Each data file with its subject IRIs that another file also has as subjects: one scan
+        of the ``(s, file)`` index, however large the data."""
+        shared: dict[str, set[str]] = {}
+        for s, name in self.db.execute(
+            "SELECT s, file FROM triples WHERE s IN (SELECT s FROM triples "
+            "WHERE s LIKE 'http%' GROUP BY s HAVING MIN(file) < MAX(file)) GROUP BY s, file"
+        ):
+            shared.setdefault(name, set()).add(s)
+        return shared
 
     def subject_count(self) -> int:
         row = self.db.execute("SELECT COUNT(DISTINCT s) FROM triples").fetchone()

@@ -259,7 +259,8 @@ def _full_in_one(job: Job, reason: str, found: reach.Reach | None) -> Outcome:
             graph = done.files.get(name)
             info = changes.file_info(
                 source, sha256_file(source.path), graph,
-                [f for f in result.findings if f.layer == "syntax" and f.file == name],
+                [f for f in result.findings
+                 if f.layer == "syntax" and f.severity == ERROR and f.file == name],
                 [f for f in result.findings if f.layer == "vocabulary" and f.file == name],
             )
             terms.update(info["terms"])

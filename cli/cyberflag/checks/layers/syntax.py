@@ -8,12 +8,12 @@ the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
-from cyberflag.checks.findings import ERROR, INFO, Finding
+from cyberflag.checks.findings import ERROR, INFO, WARNING, Finding
 from cyberflag.errors import DataError, InputError
 from cyberflag.rdf import graphs
 
@@ -64,6 +64,35 @@ def summary(data_dir: Path, data: int, ontology: int, saved: int) -> Finding:
     )
 
 
+SHOWN_SHARED = 3
+"""How many of the resources two files share a duplicate finding names."""
+
+
+def shared_subjects(subjects: Mapping[str, Iterable[str]]) -> list[Finding]:
+    """A warning for each data file that describes resources an earlier file (in name order)
+    already describes: each resource belongs in one file (``ontology/MODEL.md``, Files), so two
+    files describing the same IRIs are most often one article copied under a second name, which
+    the graph's union would otherwise hide. ``subjects`` maps a file to its subject IRIs."""
+    findings = []
+    seen: dict[str, str] = {}
+    for name in sorted(subjects):
+        shared: dict[str, list[str]] = {}
+        for subject in sorted(set(subjects[name])):
+            first = seen.setdefault(subject, name)
+            if first != name:
+                shared.setdefault(first, []).append(subject)
+        for first, iris in sorted(shared.items()):
+            count = f"{len(iris):,} resource" + ("s" if len(iris) != 1 else "")
+            findings.append(Finding(
+                LAYER, WARNING, name,
+                f"{name} describes {count} that {first} also describes; each resource belongs "
+                "in one file (is one file a copy of the other?)",
+                tuple(iris[:SHOWN_SHARED]) + (("…",) if len(iris) > SHOWN_SHARED else ()),
+                file=name,
+            ))
+    return findings
+
+
 def check(
     data_dir: Path, ontology_files: Iterable[Path], query_dir: Path | None
 ) -> tuple[dict[str, Graph], dict[str, Graph], list[Finding]]:
@@ -87,7 +116,13 @@ def check(
     findings += query_errors
     if not findings:
         findings.append(summary(data_dir, len(data), len(ontology), saved))
+    findings += shared_subjects({
+        name: (str(s) for s in graph.subjects(unique=True) if isinstance(s, URIRef))
+        for name, graph in data.items()
+    })
     return data, ontology, findings
 
 
-__all__ = ["LAYER", "check", "parse_file", "query_findings", "relative", "summary"]
+__all__ = [
+    "LAYER", "check", "parse_file", "query_findings", "relative", "shared_subjects", "summary"
+]

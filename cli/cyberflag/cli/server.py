@@ -14,6 +14,7 @@ from cyberflag.cli.options import (
     exit_codes,
     max_answer_option,
     queries_option,
+    size_value,
 )
 
 
@@ -157,8 +158,20 @@ def push_data(
     show_default=True,
     metavar="SECONDS",
     help="Oxigraph's time limit per query (whole seconds). It does not stop every query "
-    "(a COUNT or ORDER BY over a large join runs on); the page waits 30 s longer, then gets "
-    "HTTP 502.",
+    "(a COUNT or ORDER BY over a large join runs on), so a request's whole answer may take "
+    "SECONDS and half as long again (at most 30 s more); past that serve restarts the engine "
+    "to stop the query, and the client gets HTTP 504.",
+)
+@click.option(
+    "--max-memory",
+    "max_memory",
+    metavar="SIZE",
+    envvar="CYBERFLAG_SERVE_MAX_MEMORY",
+    default=None,
+    callback=size_value,
+    help="The most memory the engine may hold, e.g. 2G (default: half of the memory; env "
+    "CYBERFLAG_SERVE_MAX_MEMORY). Past it (checked 4 times a second, on Linux) serve restarts "
+    "the engine to stop the query that grew it; the requests it was answering get HTTP 503.",
 )
 @click.option(
     "--links/--no-links",
@@ -168,7 +181,8 @@ def push_data(
 @data_option
 @queries_option
 def serve_data(
-    host: str, port: int, timeout: int, links: bool, data: Path | None, queries_dir: Path | None
+    host: str, port: int, timeout: int, max_memory: int | None, links: bool, data: Path | None,
+    queries_dir: Path | None,
 ) -> None:
     """Serve the data as a read-only SPARQL endpoint with a query page.
 
@@ -180,7 +194,15 @@ def serve_data(
     400, one line saying why) any query with SERVICE (which would make the server fetch
     from other hosts), queries nested over 32 deep, updates and Graph Store writes, and
     bodies over 1 MiB. If the server dies it is restarted (at most 3 times a minute), with
-    a note on stderr. Prints the page's URL and a link per saved query; other tools (and
+    a note on stderr.
+    \b
+    A long query: Oxigraph stops some at --timeout; one still running when its answer
+    passes --timeout and half as long again (90 s by default), or that makes the engine
+    hold more than --max-memory, is stopped by restarting the engine (a note on stderr,
+    a second or less, not counted as a crash): its client gets HTTP 504 (503 for memory),
+    other requests cut by the restart 503, each with one line saying why.
+    \b
+    Prints the page's URL and a link per saved query; other tools (and
     'cyberflag query NAME --endpoint URL/query') can use the endpoint. Ctrl-C stops it and
     removes the temporary copy.
     \b
@@ -200,6 +222,7 @@ def serve_data(
         host=host,
         port=port,
         timeout=timeout,
+        max_memory=max_memory,
         queries_dir=queries_dir,
         links=links,
         say=lambda text: click.echo(text, nl=False),

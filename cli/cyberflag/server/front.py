@@ -16,6 +16,12 @@ fields that were read, so the engine cannot read a request differently from the 
 If the engine dies under a request, that request gets a 502 and a reason (it is not retried: it
 may be what killed it); one that found the engine gone before anything was sent is sent again, once,
 to the restarted engine. Restarting is the supervisor's job (``server/oxigraph``).
+
+A forwarded request has a deadline for its whole answer (``serve``'s ``--timeout`` and half as long
+again). Oxigraph's own time limit does not stop every query, and it cannot be told to cancel one,
+so past the deadline the front has the engine restarted (which ends the query) and answers 504 with
+the reason; an answer already streaming is cut. Other requests the restart cuts get a 503 saying
+why; new ones wait for the new process.
 """
 
 from __future__ import annotations
@@ -181,9 +187,28 @@ def route(method: str, path: str) -> Action:
 
 
 class Engine(Protocol):
-    """What the front forwards to: the running engine, waited for while it restarts."""
+    """What the front forwards to: the running engine, waited for while it restarts, and
+    restarted on the front's request when a query runs past its deadline."""
 
     def current(self, timeout: float = ...) -> Upstream | None: ...
+
+    def stop_runaway(self, upstream: Upstream, reason: str) -> bool: ...
+
+
+def ran_past(limit: float) -> str:
+    """Why the engine was restarted, for the note and for the requests it cut."""
+    return f"a query ran past {limit:g} s"
+
+
+def cut_short(upstream: Upstream, error: Exception, died: bool) -> tuple[int, str]:
+    """The status and reason for a request whose connection to the engine failed."""
+    if died and upstream.restarted_for:
+        return 503, (f"the SPARQL engine was restarted ({upstream.restarted_for}); this request "
+                     "was stopped with it")
+    if died:
+        return 502, (f"the SPARQL engine stopped while answering this request ({upstream.why}); "
+                     "it is being restarted, and the request was not retried")
+    return 502, f"the SPARQL engine did not answer: {error}"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -264,53 +289,73 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
 
     def forward(self, outgoing: Outgoing) -> None:
-        """Send ``outgoing`` to the engine and copy its answer back, or answer 502."""
-        upstream = self.server.engine.current()
+        """Send ``outgoing`` to the engine and copy its answer back, within the deadline; past
+        it, have the engine restarted (the query would run on inside it) and answer 504."""
+        engine, limit = self.server.engine, self.server.engine_timeout
+        upstream = engine.current()
         for attempt in (1, 2):
             if upstream is None:
                 self.plain(502, "the SPARQL engine is not running; try again shortly")
                 return
-            connection = http.client.HTTPConnection(
-                "127.0.0.1", upstream.port, timeout=self.server.engine_timeout
-            )
+            deadline = time.monotonic() + limit
+            connection = http.client.HTTPConnection("127.0.0.1", upstream.port, timeout=limit)
             try:
                 headers = {"Accept": self.headers.get("Accept", "*/*")}
                 if outgoing.content_type:
                     headers["Content-Type"] = outgoing.content_type
                 connection.request(outgoing.method, outgoing.target, outgoing.body, headers)
                 response = connection.getresponse()
+            except TimeoutError:
+                connection.close()
+                engine.stop_runaway(upstream, ran_past(limit))
+                self.plain(504, f"the query ran past {limit:g} s, this endpoint's limit; the "
+                                "SPARQL engine was restarted to stop it")
+                return
             except (OSError, http.client.HTTPException) as error:
                 connection.close()
                 died = upstream.stopped.wait(DIED_WAIT)
                 if died and isinstance(error, ConnectionRefusedError) and attempt == 1:
-                    upstream = self.server.engine.current()  # nothing was sent: send it again
+                    upstream = engine.current()  # nothing was sent: send it again
                     continue
-                self.plain(502, (
-                    f"the SPARQL engine stopped while answering this request ({upstream.why}); "
-                    "it is being restarted, and the request was not retried"
-                ) if died else f"the SPARQL engine did not answer: {error}")
+                status, reason = cut_short(upstream, error, died)
+                self.plain(status, reason, {"Retry-After": "1"} if status == 503 else None)
                 return
             try:
-                self.copy(outgoing.method, response)
+                if not self.copy(outgoing.method, response, connection, deadline):
+                    engine.stop_runaway(upstream, ran_past(limit))
             finally:
                 connection.close()
             return
 
-    def copy(self, method: str, response: http.client.HTTPResponse) -> None:
+    def copy(
+        self, method: str, response: http.client.HTTPResponse,
+        connection: http.client.HTTPConnection, deadline: float,
+    ) -> bool:
         """Copy the engine's answer to the client, streamed; a break midway ends the
-        connection (too late for a status)."""
+        connection (too late for a status). False if the deadline passed first."""
         self.send_response(response.status, response.reason)
         for name, value in response.getheaders():
             if name.lower() not in _NOT_COPIED:
                 self.send_header(name, value)
         self.end_headers()
         if method == "HEAD":
-            return
+            return True
         try:
-            while chunk := response.read1(1 << 16):
+            while (left := deadline - time.monotonic()) > 0:
+                if connection.sock is not None:
+                    connection.sock.settimeout(left)
+                try:
+                    chunk = response.read1(1 << 16)
+                except TimeoutError:
+                    break
+                if not chunk:
+                    return True
                 self.wfile.write(chunk)
         except (OSError, http.client.HTTPException):
             self.close_connection = True
+            return True
+        self.close_connection = True
+        return False
 
 
 class _Server(ThreadingHTTPServer):
@@ -363,5 +408,6 @@ class Front:
 
 __all__ = [
     "MAX_BODY", "NO_SERVICE", "READ_ONLY", "ROUTES", "Engine", "Front", "Incoming", "Outgoing",
-    "Refused", "base_url", "passthrough", "read_only", "route", "sparql_query", "vet",
+    "Refused", "base_url", "cut_short", "passthrough", "ran_past", "read_only", "route",
+    "sparql_query", "vet",
 ]

@@ -11,6 +11,19 @@ Each start gets a fresh free port and its own log (the ``Error:`` line of the ru
 one reported), and an :class:`Upstream` that the front holds while it forwards a request: its
 ``stopped`` event is set when that process has died, so the front can tell "the engine died under
 this request" from any other failure.
+
+Restarting on purpose: Oxigraph's ``--timeout-s`` does not stop every query (a ``COUNT`` over a
+cartesian product runs on for ever, burning a CPU; an ``ORDER BY`` over one grows the memory
+until the machine gives way), and Oxigraph cannot cancel one query from outside. So the front
+asks for a restart (:meth:`Oxigraph.stop_runaway`) when a request passes its deadline, and a
+thread here does when the process's resident size passes ``max_memory`` (polled every
+:data:`~cyberflag.server.memory.MEMORY_POLL` s). The process is killed (SIGKILL: the store is
+read-only and on disk, so a restart reopens it, nothing is reloaded) and started again. Such a
+restart is not a crash and does not count towards :data:`MAX_RESTARTS`: a client sending runaway
+queries in a loop would otherwise end ``serve`` for everyone. Nor can it starve the others: a
+deadline restart needs a query that ran the whole deadline on the new process, so they are at
+least a deadline apart, and other requests are answered in between; and a memory bound that the
+process passes at rest is refused when it starts (one error), never restarted in a loop.
 """
 
 from __future__ import annotations
@@ -30,6 +43,8 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from cyberflag.errors import CyberflagError, EndpointError
+from cyberflag.server.memory import ENV_MAX_MEMORY, MEMORY_POLL, MIB, resident
+from cyberflag.sparql.wire import format_size
 
 SERVER_EXTRA = "pip install 'cyberflag[server]' (or: pip install oxigraph)"
 READY_TIMEOUT = 20.0
@@ -135,6 +150,8 @@ class Upstream:
     stopped: threading.Event = field(default_factory=threading.Event)
     why: str = ""
     """Set before ``stopped``: how the process ended (``killed by SIGKILL``, ``exit 1: ...``)."""
+    restarted_for: str = ""
+    """Set before ``stopped`` when it was stopped on purpose: why (``a query ran past 90 s``)."""
 
 
 class Oxigraph:
@@ -146,17 +163,24 @@ class Oxigraph:
     """
 
     def __init__(
-        self, binary: Path, location: Path, logs: Path, *, timeout: int, note: Note
+        self, binary: Path, location: Path, logs: Path, *, timeout: int, note: Note,
+        max_memory: int | None = None,
     ) -> None:
         self.binary, self.location, self.logs = binary, location, logs
         self.timeout = timeout
         self.note = note
+        self.max_memory = max_memory
+        """Bytes of resident memory past which the process is restarted (``None``: no bound)."""
         self.child: subprocess.Popen[bytes] | None = None
         self.log = logs / "server-0.log"
         self.runs = 0
         self.restarts: deque[float] = deque()
         self._ready = threading.Event()
         self._upstream: Upstream | None = None
+        self._lock = threading.Lock()
+        self._purpose = ""  # why the running process is being stopped on purpose, if it is
+        self._closed = threading.Event()
+        self._poller: threading.Thread | None = None
 
     def start(self) -> None:
         """Start a process on a fresh private port and wait until it answers."""
@@ -179,8 +203,54 @@ class Oxigraph:
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         wait_until_ready(f"http://127.0.0.1:{port}", self.child, self.log, READY_TIMEOUT)
+        self._check_memory_at_rest(self.child.pid)
         self._upstream = Upstream(port, self.child.pid)
         self._ready.set()
+        if self.max_memory is not None and self._poller is None:
+            self._poller = threading.Thread(target=self._poll_memory, daemon=True)
+            self._poller.start()
+
+    def _check_memory_at_rest(self, pid: int) -> None:
+        """Refuse a bound the process passes before any query: it would be restarted for ever."""
+        held = resident(pid)
+        if self.max_memory is not None and held is not None and held > self.max_memory:
+            raise CyberflagError(
+                f"the SPARQL engine holds {format_size(held)} before any query, over the "
+                f"--max-memory bound of {format_size(self.max_memory)} (or {ENV_MAX_MEMORY}); "
+                "raise it"
+            )
+
+    def _poll_memory(self) -> None:
+        """Every :data:`MEMORY_POLL` s until :meth:`stop`: restart a process over the bound."""
+        while not self._closed.wait(MEMORY_POLL):
+            upstream, bound = self._upstream, self.max_memory
+            if upstream is None or bound is None or upstream.stopped.is_set():
+                continue
+            held = resident(upstream.pid)
+            if held is not None and held > bound:
+                self.stop_runaway(upstream, (
+                    f"a query made the SPARQL engine hold {held / MIB:,.0f} MiB, over its "
+                    f"bound of {format_size(bound)}"
+                ))
+
+    def stop_runaway(self, upstream: Upstream, reason: str) -> bool:
+        """Kill the process ``upstream`` names, on purpose, for :meth:`watch` to start again.
+
+        ``reason`` ends up in the note and in the answers of the requests it cuts. False (and
+        nothing done) when that process is no longer the running one, is already being stopped,
+        or ``serve`` is stopping: one restart stops every query that process was running.
+        """
+        with self._lock:
+            child = self.child
+            if (
+                self._closed.is_set() or self._purpose or child is None
+                or upstream is not self._upstream or upstream.stopped.is_set()
+            ):
+                return False
+            self._purpose = reason
+            self._ready.clear()  # new requests wait for the new process
+            child.kill()  # SIGKILL, at once: the store is read-only, nothing is lost
+        return True
 
     def current(self, timeout: float = READY_TIMEOUT) -> Upstream | None:
         """The running process, waiting up to ``timeout`` s while one is being restarted."""
@@ -200,8 +270,15 @@ class Oxigraph:
             code = self.child.wait()
             self._ready.clear()
             why = ended(code, self.log)
-            self._upstream.why = why
-            self._upstream.stopped.set()
+            with self._lock:
+                purpose, self._purpose = self._purpose, ""
+                self._upstream.why = why
+                self._upstream.restarted_for = purpose
+                self._upstream.stopped.set()
+            if purpose:  # not a crash: not counted (see the module's docstring)
+                self.start()
+                self.note(f"cyberflag: note: {purpose}; restarted the SPARQL engine\n")
+                continue
             now = time.monotonic()
             while self.restarts and now - self.restarts[0] > RESTART_WINDOW:
                 self.restarts.popleft()
@@ -215,7 +292,8 @@ class Oxigraph:
             self.note(f"cyberflag: note: the Oxigraph server stopped ({why}); restarted it\n")
 
     def stop(self) -> None:
-        """Stop the running process (SIGTERM, then SIGKILL after 10 s)."""
+        """Stop the running process (SIGTERM, then SIGKILL after 10 s) and the memory poll."""
+        self._closed.set()
         self._ready.clear()
         child = self.child
         if child is None or child.poll() is not None:

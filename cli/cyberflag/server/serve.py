@@ -8,10 +8,12 @@ embedded store, into a temporary on-disk store, which the server then opens with
 ``serve-read-only --union-default-graph``: a query without ``GRAPH`` sees the union of all files,
 exactly as ``cyberflag query`` does.
 
-Why not on its own: it cannot be told not to federate, and one query can crash it. So it listens on
-a private loopback port (``server/oxigraph`` starts it, and restarts it when it dies, within a
-bound), and the public ``--host``/``--port`` belong to the front (``server/front``), which refuses
-``SERVICE``, queries nested too deep and every write before forwarding anything. The front binds to
+Why not on its own: it cannot be told not to federate, one query can crash it, and its time limit
+does not stop every query. So it listens on a private loopback port (``server/oxigraph`` starts
+it, restarts it when it dies, within a bound, and when its memory passes ``max_memory``), and the
+public ``--host``/``--port`` belong to the front (``server/front``), which refuses ``SERVICE``,
+queries nested too deep and every write before forwarding anything, and has the engine restarted
+when a request runs past :func:`front_deadline`. The front binds to
 127.0.0.1 unless told otherwise, so nothing outside this machine can reach it. Ctrl-C (SIGINT) or
 SIGTERM stops the front and the server, and the temporary store is removed.
 
@@ -35,6 +37,7 @@ from urllib.parse import quote, urlencode
 
 from cyberflag.errors import InputError
 from cyberflag.server.front import Front, base_url
+from cyberflag.server.memory import default_max_memory
 from cyberflag.server.oxigraph import (
     SERVER_EXTRA,
     Oxigraph,
@@ -47,7 +50,18 @@ from cyberflag.sparql.engines import OxigraphEngine
 QUERY_TIMEOUT = 60
 """Seconds one query may run on the server (its ``--timeout-s``) unless ``--timeout`` says."""
 ENGINE_SLACK = 30.0
-"""Seconds the front waits for the engine's answer beyond the query timeout (results stream)."""
+"""At most this many seconds beyond the query timeout for a forwarded request's whole answer."""
+
+
+def front_deadline(timeout: int) -> float:
+    """Seconds a forwarded request's answer may take before the engine is restarted to stop it:
+    ``timeout`` and half as long again, at most :data:`ENGINE_SLACK` more (90 s by default).
+
+    The margin lets Oxigraph's own limit answer first where it works (it stopped a ``GROUP BY``
+    over a cartesian product 7 s late with ``--timeout-s 2``); where it does not (a ``COUNT`` over
+    one, checked for 100 s), the restart ends the query.
+    """
+    return timeout + min(ENGINE_SLACK, timeout / 2)
 
 Note = Callable[[str], None]
 
@@ -173,6 +187,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 7878,
     timeout: int = QUERY_TIMEOUT,
+    max_memory: int | None = None,
     queries_dir: Path | None = None,
     links: bool = True,
     say: Note = print,
@@ -181,17 +196,19 @@ def serve(
     """Serve the data until SIGINT or SIGTERM, or until the server dies too often; clean up.
 
     ``say`` gets the start-up message (stdout), ``note`` the restart and stop messages (stderr).
-    The front binds first: a port in use fails at once, before the data is loaded.
+    The front binds first: a port in use fails at once, before the data is loaded. ``max_memory``
+    bounds the engine's resident memory (default: half the machine's, ``server/memory``).
     """
     binary = find_oxigraph()
     if not 0 <= port <= 65535:
         raise InputError(f"--port {port} is not a port number (0-65535)")
     workdir = Path(tempfile.mkdtemp(prefix="cyberflag-serve-"))
     location = workdir / "store"
-    engine = Oxigraph(binary, location, workdir, timeout=timeout, note=note)
+    engine = Oxigraph(binary, location, workdir, timeout=timeout, note=note,
+                      max_memory=max_memory or default_max_memory())
     front: Front | None = None
     try:
-        front = Front(host, port, engine, engine_timeout=timeout + ENGINE_SLACK)
+        front = Front(host, port, engine, engine_timeout=front_deadline(timeout))
         with stop_signals():
             try:
                 graphs, triples = load_store(data, location)
@@ -220,6 +237,7 @@ __all__ = [
     "base_url",
     "find_oxigraph",
     "free_port",
+    "front_deadline",
     "query_link",
     "saved_query_links",
     "serve",

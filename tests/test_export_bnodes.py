@@ -181,12 +181,11 @@ def test_labels_do_not_depend_on_parse_order(trees: list[Path], fmt: str) -> Non
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_lists_and_nesting_round_trip(trees: list[Path], fmt: str) -> None:
-    """The Turtle writer's layout holds too: lists as cells, once-referenced nodes inline."""
+    """Read back by rdflib: the same graph (``isomorphic``), the Turtle writer's ``[ ]`` too."""
     output = export(trees[1], fmt)
     assert_round_trip(trees[1], fmt, output)
     if fmt == "turtle":
         assert "[]" in output
-        assert "rdf:first" in output
 
 
 # --- not trees: rdflib's canonicalisation, as before ----------------------------------------------

@@ -3,8 +3,8 @@
 Sorted lines make two exports of the same data byte-identical and a ``diff`` of two versions
 readable. Why not pyoxigraph's or rdflib's N-Triples serializers (then sorted): both label blank
 nodes afresh in each process, so the sorted lines would still differ from run to run. Blank nodes
-(none in the project's data) are labelled from rdflib's canonicalisation, as in
-:mod:`cyberflag.rdf.turtle`, so labels do not depend on parse order.
+(none in the project's data) are labelled from their structure (:mod:`cyberflag.rdf.bnodes`), as
+in :mod:`cyberflag.rdf.turtle`, so labels do not depend on parse order.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
+from cyberflag.rdf.bnodes import Quad, canonical_quads
 from cyberflag.rdf.escape import escape_iri, escape_string
 from cyberflag.rdf.namespaces import XSD
-from cyberflag.rdf.turtle import Quad, canonical_quads
 
 _XSD_STRING = str(XSD.string)
 

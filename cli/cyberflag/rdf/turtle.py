@@ -14,8 +14,9 @@ Here the same graph always gives the same bytes:
 * literals are written on one line with Turtle escapes; non-ASCII characters stay UTF-8;
   ``xsd:integer``/``xsd:decimal``/``xsd:boolean`` are bare when their lexical form is canonical,
   ``xsd:string`` is a plain ``"..."``;
-* blank nodes get labels from rdflib's canonicalisation (so they do not depend on parse order); one
-  referenced exactly once, with no cycle, is written inline as ``[ ... ]``, the others as ``_:bN``.
+* blank nodes get labels from their structure (:mod:`cyberflag.rdf.bnodes`: so they do not depend
+  on parse order); one referenced exactly once, with no cycle, is written inline as ``[ ... ]``,
+  the others as ``_:bN``.
 
 The project's data has no blank nodes; they are supported so that any graph can be written.
 """
@@ -29,11 +30,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from cyberflag.atomic import write_text_atomic
+from cyberflag.rdf.bnodes import Quad, canonical_quads
 from cyberflag.rdf.escape import escape_iri, escape_string
 from cyberflag.rdf.namespaces import PREFIXES, RDF, XSD
 
@@ -114,32 +115,6 @@ class TermWriter:
 
 
 # --- blank nodes ----------------------------------------------------------------------------------
-
-Quad = tuple[Node, Node, Node, Node | str]  # s, p, o, graph name ("" = the single graph written)
-
-
-def canonical_quads(quads: Iterable[Quad]) -> list[Quad]:
-    """The quads with blank nodes renamed by rdflib's canonicalisation (no-op without any).
-
-    Canonical labels depend only on the graph's shape, not on parse order, which is what makes the
-    output stable. The graph name rides along inside the predicate so that one canonicalisation
-    covers blank nodes shared between graphs of a dataset.
-    """
-    quads = list(quads)
-    if not any(isinstance(t, BNode) for q in quads for t in q[:3]):
-        return quads
-    encoded = Graph()
-    keys: dict[Node | str, str] = {}
-    for s, p, o, g in quads:
-        key = keys.setdefault(g, str(len(keys)))
-        encoded.add((s, URIRef(f"{key}\x00{p}"), o))
-    graph_names = {key: g for g, key in keys.items()}
-    out: list[Quad] = []
-    for s, p, o in to_canonical_graph(encoded):
-        key, _, predicate = str(p).partition("\x00")
-        out.append((s, URIRef(predicate), o, graph_names[key]))
-    return out
-
 
 @dataclass
 class _Layout:
@@ -324,7 +299,6 @@ def dumps_trig(dataset: Dataset, prefixes: Mapping[str, str] = PREFIXES) -> str:
 
 __all__ = [
     "TermWriter",
-    "canonical_quads",
     "dump",
     "dumps",
     "dumps_trig",

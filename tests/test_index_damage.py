@@ -197,3 +197,46 @@ def test_validate_without_a_usable_cache_checks_in_full(corpus: Path, tmp_path: 
         f"cyberflag: note: cannot use the validation cache in {blocker / 'cache'}/"
     )
     assert err.endswith("(Not a directory): checked in full without it\n")
+
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
+"""A cartesian count: 10^8 rows over the synthetic corpus, far longer than the watch waits."""
+
+
+def test_a_long_query_over_damage_that_keeps_size_and_time_stops_and_heals(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """The check on open cannot see this damage; a query left running over it could spin and
+    grow without end (issue #16, item 1). Once the query has run a while the build is read, found
+    damaged, discarded, and the command stops with one line; the next command rebuilds."""
+    cache = tmp_path / "cache"
+    args = ("--data", str(corpus), "--store", str(cache))
+    code, expected, _ = answer(corpus, cache)
+    assert code == 0
+    damaged = build_of(cache)
+    sst = largest_sst(damaged)
+    overwrite_keeping_time(sst, sst.stat().st_size // 3, 65536)
+    code, out, err = finished(cyberflag("sparql", SLOW, *args))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"cyberflag: error: the query index in {damaged.parent} is damaged ({sst.name} does not "
+        "hold what was written (its SHA-256 differs)); the query was stopped and the next "
+        "command rebuilds the index\n"
+    )
+    code, out, err = answer(corpus, cache)
+    assert (code, out, err) == (0, expected, "")
+    assert build_of(cache) != damaged
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_query_past_the_memory_bound_is_one_line(tmp_path: Path, engine: str) -> None:
+    """A query over sound data can grow without end too: both local engines stop at the bound."""
+    grows = "SELECT ?a ?b WHERE { ?a ?p ?x . ?b ?q ?y } ORDER BY ?a ?b LIMIT 1"
+    code, out, err = finished(cyberflag(
+        "sparql", grows, "--engine", engine,
+        env={"CYBERFLAG_MAX_MEMORY": "300M", "CYBERFLAG_STORE_MODE": "memory"},
+    ))
+    assert (code, out) == (1, "")
+    assert err.startswith("cyberflag: error: the query made cyberflag hold ")
+    assert err.endswith(", over the bound of 300 MiB (CYBERFLAG_MAX_MEMORY; by default half of "
+                        "the memory); simplify the query or raise the bound\n")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from cyberflag.server.memory import default_max_memory, machine_memory, resident
+from cyberflag.memory import default_max_memory, machine_memory, resident
 from cyberflag.sparql.engines import OxigraphEngine
 from test_serve import SLOW, Served, alive, ask, count, cpu_ticks, start_serve
 

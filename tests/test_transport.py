@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cyberflag.cli import cli
-from cyberflag.sparql.wire import format_size, parse_size
+from cyberflag.memory import format_size, parse_size
 
 from conftest import FIXTURE_DATA, OxigraphServer, ScriptedServer, Seen
 

@@ -178,7 +178,7 @@ def size_value(ctx: click.Context, param: click.Parameter, value: str | None) ->
     The parser is imported only when a size is given, so other commands do not load it."""
     if value is None:
         return None
-    from cyberflag.sparql.wire import parse_size
+    from cyberflag.memory import parse_size
 
     try:
         return parse_size(value)

@@ -166,11 +166,11 @@ def push_data(
     "--max-memory",
     "max_memory",
     metavar="SIZE",
-    envvar="CYBERFLAG_SERVE_MAX_MEMORY",
+    envvar="CYBERFLAG_MAX_MEMORY",
     default=None,
     callback=size_value,
     help="The most memory the engine may hold, e.g. 2G (default: half of the memory; env "
-    "CYBERFLAG_SERVE_MAX_MEMORY). Past it (checked 4 times a second, on Linux) serve restarts "
+    "CYBERFLAG_MAX_MEMORY). Past it (checked 4 times a second, on Linux) serve restarts "
     "the engine to stop the query that grew it; the requests it was answering get HTTP 503.",
 )
 @click.option(

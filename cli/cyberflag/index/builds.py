@@ -109,6 +109,8 @@ class Opened:
     """Keys of the files that differed from the previous index (``updated`` and ``built``)."""
     path: Path | None = None
     """The build in use (None in memory)."""
+    inventory: dict[str, inventory.Entry] | None = None
+    """The build's files as recorded when it was made (None in memory)."""
     _reader: IO[bytes] | None = None
 
     def close(self) -> None:
@@ -248,7 +250,7 @@ class Index:
             said = " ".join(str(error).split()) or type(error).__name__
             return said if len(said) <= 120 else said[:120].rsplit(" ", 1)[0] + " …"
         return Opened(store, "reused", int(pointer["triples"]), 0.0, len(pointer["files"]),
-                      path=build, _reader=reader)
+                      path=build, inventory=pointer["inventory"], _reader=reader)
 
     @contextlib.contextmanager
     def _exclusive(self) -> Iterator[None]:

@@ -17,7 +17,7 @@ cartesian product runs on for ever, burning a CPU; an ``ORDER BY`` over one grow
 until the machine gives way), and Oxigraph cannot cancel one query from outside. So the front
 asks for a restart (:meth:`Oxigraph.stop_runaway`) when a request passes its deadline, and a
 thread here does when the process's resident size passes ``max_memory`` (polled every
-:data:`~cyberflag.server.memory.MEMORY_POLL` s). The process is killed (SIGKILL: the store is
+:data:`~cyberflag.memory.MEMORY_POLL` s). The process is killed (SIGKILL: the store is
 read-only and on disk, so a restart reopens it, nothing is reloaded) and started again. Such a
 restart is not a crash and does not count towards :data:`MAX_RESTARTS`: a client sending runaway
 queries in a loop would otherwise end ``serve`` for everyone. Nor can it starve the others: a
@@ -43,8 +43,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from cyberflag.errors import CyberflagError, EndpointError
-from cyberflag.server.memory import ENV_MAX_MEMORY, MEMORY_POLL, MIB, resident
-from cyberflag.sparql.wire import format_size
+from cyberflag.memory import ENV_MAX_MEMORY, MEMORY_POLL, MIB, format_size, resident
 
 SERVER_EXTRA = "pip install 'cyberflag[server]' (or: pip install oxigraph)"
 READY_TIMEOUT = 20.0

@@ -36,8 +36,8 @@ from types import FrameType
 from urllib.parse import quote, urlencode
 
 from cyberflag.errors import InputError
+from cyberflag.memory import default_max_memory
 from cyberflag.server.front import Front, base_url
-from cyberflag.server.memory import default_max_memory
 from cyberflag.server.oxigraph import (
     SERVER_EXTRA,
     Oxigraph,

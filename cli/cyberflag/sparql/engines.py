@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import pyoxigraph as ox
 
 from cyberflag.errors import InputError
-from cyberflag.index import builds, opening
+from cyberflag.index import builds, opening, watch
 from cyberflag.index import sources as index_sources
 from cyberflag.rdf.files import data_files
 from cyberflag.rdf.files import graph_name as graph_iri
@@ -179,17 +179,8 @@ class OxigraphEngine(Engine):
 
     def _run(self, text: str) -> Result:
         try:
-            result = self.store.query(text, use_default_graph_as_union=True)
-            if isinstance(result, ox.QueryBoolean):
-                return AskResult(bool(result))
-            if isinstance(result, ox.QueryTriples):
-                return GraphResult([triple_from_oxigraph(t) for t in result])
-            variables = tuple(v.value for v in result.variables)
-            rows: list[Row] = [
-                tuple(None if value is None else term_from_oxigraph(value) for value in solution)
-                for solution in result
-            ]
-            return SelectResult(variables, rows)
+            with watch.watched(self.opened):  # memory bounded; a slow query's build checked
+                return self._evaluate(text)
         except SyntaxError as error:
             message = error.msg or str(error)
             m = OX_POSITION.search(message)
@@ -198,6 +189,20 @@ class OxigraphEngine(Engine):
             raise QuerySyntaxError(f"query does not parse: {where}{detail}") from None
         except (OSError, RuntimeError, ValueError) as error:  # pyoxigraph evaluation errors
             raise QueryEvaluationError(f"query failed: {error}") from None
+
+
+    def _evaluate(self, text: str) -> Result:
+        result = self.store.query(text, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryBoolean):
+            return AskResult(bool(result))
+        if isinstance(result, ox.QueryTriples):
+            return GraphResult([triple_from_oxigraph(t) for t in result])
+        variables = tuple(v.value for v in result.variables)
+        rows: list[Row] = [
+            tuple(None if value is None else term_from_oxigraph(value) for value in solution)
+            for solution in result
+        ]
+        return SelectResult(variables, rows)
 
 
 # --- rdflib ---------------------------------------------------------------------------------------
@@ -240,22 +245,8 @@ class RdflibEngine(Engine):
         from pyparsing import ParseException
 
         try:
-            result = self.loaded.dataset.query(text)
-            if result.type == "ASK":
-                return AskResult(bool(result.askAnswer))
-            if result.type in ("CONSTRUCT", "DESCRIBE"):
-                graph = result.graph
-                if graph is None:
-                    raise QueryEvaluationError(f"query failed: {result.type} gave no graph")
-                return GraphResult(
-                    [(_from_rdflib(s), _from_rdflib(p), _from_rdflib(o)) for s, p, o in graph]
-                )
-            variables = tuple(str(v) for v in (result.vars or []))
-            rows: list[Row] = [
-                tuple(None if value is None else _from_rdflib(value) for value in row)
-                for row in cast("Iterable[ResultRow]", result)  # a SELECT's rows
-            ]
-            return SelectResult(variables, rows)
+            with watch.watched(None):  # memory bounded
+                return self._evaluate(text)
         except ParseException as error:
             raise QuerySyntaxError(
                 f"query does not parse: {error.lineno}:{error.col}: {error.msg}"
@@ -264,6 +255,24 @@ class RdflibEngine(Engine):
             if isinstance(error, InputError):
                 raise
             raise QueryEvaluationError(f"query failed: {error}") from None
+
+    def _evaluate(self, text: str) -> Result:
+        result = self.loaded.dataset.query(text)
+        if result.type == "ASK":
+            return AskResult(bool(result.askAnswer))
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            graph = result.graph
+            if graph is None:
+                raise QueryEvaluationError(f"query failed: {result.type} gave no graph")
+            return GraphResult(
+                [(_from_rdflib(s), _from_rdflib(p), _from_rdflib(o)) for s, p, o in graph]
+            )
+        variables = tuple(str(v) for v in (result.vars or []))
+        rows: list[Row] = [
+            tuple(None if value is None else _from_rdflib(value) for value in row)
+            for row in cast("Iterable[ResultRow]", result)  # a SELECT's rows
+        ]
+        return SelectResult(variables, rows)
 
 
 def default_engine(

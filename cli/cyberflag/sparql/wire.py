@@ -21,6 +21,7 @@ from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from cyberflag.errors import InputError
+from cyberflag.memory import MIB, format_size, machine_memory
 
 ENV_USER = "CYBERFLAG_ENDPOINT_USER"
 ENV_PASSWORD = "CYBERFLAG_ENDPOINT_PASSWORD"
@@ -29,11 +30,8 @@ ENV_MAX_ANSWER = "CYBERFLAG_MAX_ANSWER"
 SERVER_MESSAGE_LIMIT = 300
 """Characters of a server's error text kept in the one-line message."""
 
-MIB = 1024 * 1024
 
 _TAGS = re.compile(r"<[^>]*>")
-_SIZE = re.compile(r"(\d+(?:\.\d*)?)\s*([KMGT]?)(?:I?B)?", re.IGNORECASE)
-_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 
 
 # --- URLs and credentials -------------------------------------------------------------------------
@@ -100,27 +98,6 @@ def auth_from_environment() -> Auth:
 # --- sizes ----------------------------------------------------------------------------------------
 
 
-def parse_size(text: str) -> int:
-    """``100M``, ``2G``, ``512KiB``, ``1.5GB`` or ``4096`` as bytes (units are powers of 1024);
-    :class:`ValueError` for anything else, or for nothing."""
-    found = _SIZE.fullmatch(text.strip())
-    if found is None:
-        raise ValueError(f"{text!r} is not a size (e.g. 4096, 100M, 2G)")
-    size = int(float(found.group(1)) * _UNITS[found.group(2).upper()])
-    if size <= 0:
-        raise ValueError(f"{text!r} is not a size above zero")
-    return size
-
-
-def format_size(n: int) -> str:
-    """``512 MiB``, ``1.5 GiB``, ``100 B``: a limit as people write it back."""
-    for unit, factor in (("GiB", 1024**3), ("MiB", MIB), ("KiB", 1024)):
-        if n >= factor:
-            value = n / factor
-            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
-    return f"{n} B"
-
-
 def default_max_answer() -> int:
     """512 MiB, or a quarter of the machine's memory when that is less (at least 16 MiB).
 
@@ -128,11 +105,8 @@ def default_max_answer() -> int:
     the memory leaves room for that, and a 512 MiB answer is far beyond any query of this project.
     """
     cap = 512 * MIB
-    try:
-        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        return cap
-    return max(16 * MIB, min(cap, memory // 4))
+    memory = machine_memory()
+    return cap if memory is None else max(16 * MIB, min(cap, memory // 4))
 
 
 # --- failures as one line -------------------------------------------------------------------------
@@ -209,11 +183,9 @@ __all__ = [
     "auth_from_environment",
     "check_url",
     "default_max_answer",
-    "format_size",
     "http_failure",
     "late",
     "network_failure",
-    "parse_size",
     "server_message",
     "too_large",
 ]

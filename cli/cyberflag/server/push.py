@@ -56,6 +56,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pyoxigraph as ox
 
 from cyberflag.errors import EndpointError, InputError
+from cyberflag.memory import format_size
 from cyberflag.queries.binding import term_text
 from cyberflag.rdf.files import GRAPH_BASE
 from cyberflag.server.verify import Comparison, Triple, compare, state_after_failure
@@ -172,18 +173,11 @@ class Progress:
             return
         self.shown = now
         percent = 100 * sent // self.total if self.total else 100
-        self.write(f"\r{self.label}: {_size(sent)} of {_size(self.total)} sent ({percent}%)")
+        done, total = format_size(sent), format_size(self.total)
+        self.write(f"\r{self.label}: {done} of {total} sent ({percent}%)")
         self.ended = sent >= self.total
         if self.ended:
             self.write("\n")
-
-
-def _size(n: int) -> str:
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / (1024 * 1024):.1f} MB"
 
 
 # --- the push -------------------------------------------------------------------------------------
@@ -210,7 +204,7 @@ class PushReport:
         n = len(self.graphs)
         out = [
             f"pushed {n} graph{'s' if n != 1 else ''}, {triples:,} triples "
-            f"({_size(self.size)}) to {self.target} by {self.method} in {self.seconds:.2f} s"
+            f"({format_size(self.size)}) to {self.target} by {self.method} in {self.seconds:.2f} s"
             + (" (its answer was lost)" if self.answer_lost else
                f" ({self.attempts} attempts)" if self.attempts > 1 else "")
         ]

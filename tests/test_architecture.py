@@ -17,7 +17,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "cli" / "cyberflag"
 LAYERS = {
     "cyberflag": 0, "cyberflag.errors": 0, "cyberflag.atomic": 0, "cyberflag.memory": 0,
     "cyberflag.__main__": 8,
-    "rdf": 1, "index": 2, "sparql": 3, "queries": 4, "checks": 5, "text": 6, "server": 6, "cli": 7,
+    "rdf": 1, "index": 2, "sparql": 3, "queries": 4, "checks": 5, "text": 6, "server": 6,
+    "curation": 6, "cli": 7,
 }
 """Each room's rank: a module imports only from rooms of a lower rank, or from its own room."""
 

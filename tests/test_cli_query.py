@@ -668,14 +668,15 @@ def test_who_said_bailey_json_has_every_column(runner: CliRunner) -> None:
     document = json.loads(out)
     assert document["head"]["vars"] == [
         "date", "earliest", "latest", "datePrecision", "dateInferred", "speaker", "speakerName",
-        "roles", "attributionInferred", "attributionReasoning", "kind", "headlineClaim", "verb",
-        "text", "campaign", "campaignLabel", "statement", "article", "headline", "publisher",
+        "roles", "attributionInferred", "attributionReasoning", "kind", "draft", "headlineClaim",
+        "verb", "text", "campaign", "campaignLabel", "statement", "article", "headline", "publisher",
         "publisherName", "position", "report", "articleCount",
     ]
     rows = bindings(out)
     assert [r["text"] for r in rows] == BAILEY_TEXTS
     assert [r["kind"] for r in rows] == ["partial", "direct"]
     assert {r["headlineClaim"] for r in rows} == {"false"}
+    assert {r["draft"] for r in rows} == {"false"}
     assert {r["attributionInferred"] for r in rows} == {"false"}
     assert {r["dateInferred"] for r in rows} == {"false"}
     assert {r["date"] for r in rows} == {"2017-06-01"}

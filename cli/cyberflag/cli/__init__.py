@@ -26,12 +26,16 @@ from cyberflag.cli.help import HelpContext
 from cyberflag.errors import EXIT_FAILURE, EXIT_USAGE, CyberflagError
 
 COMMANDS = {
+    "add": "curate:add_article",
     "conflicts": "check:list_conflicts",
     "export": "data:export_graph",
+    "figure": "curate:add_figure",
     "index": "data:build_index",
     "push": "server:push_data",
     "queries": "query:list_queries",
     "query": "query:run_saved_query",
+    "quote": "curate:add_quote",
+    "review": "curate:review_drafts",
     "serve": "server:serve_data",
     "sparql": "query:run_sparql",
     "stats": "data:show_stats",

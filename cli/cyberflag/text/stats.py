@@ -41,6 +41,7 @@ class Stats:
     events_and_documents: int
     reports: int
     external_facts: int
+    drafts: int
     triples_data: int
     triples_with_ontology: int
 
@@ -65,6 +66,7 @@ class Stats:
             "events_and_documents": flat["events_and_documents"],
             "reports": flat["reports"],
             "external_facts": flat["external_facts"],
+            "drafts": flat["drafts"],
             "triples": {
                 "data": flat["triples_data"],
                 "with_ontology": flat["triples_with_ontology"],
@@ -89,6 +91,7 @@ class Stats:
             ("events and documents", self.events_and_documents),
             ("reports", self.reports),
             ("external facts", self.external_facts),
+            ("drafts awaiting review", self.drafts),
             ("triples (data)", self.triples_data),
             ("triples (data and ontology)", self.triples_with_ontology),
         ]
@@ -123,6 +126,7 @@ def compute(engine: Engine) -> Stats:
         events_and_documents=counts["events"] + counts["documents"],
         reports=counts["reports"],
         external_facts=counts["externalFacts"],
+        drafts=counts["drafts"],
         triples_data=triples["dataTriples"],
         triples_with_ontology=triples["allTriples"],
     )

@@ -31,7 +31,9 @@ def rows(result: SelectResult) -> list[list[str]]:
         out.append([
             _date(get("date"), get("earliest"), get("latest")),
             _speaker(get("speakerName"), get("roles"), get("attributionInferred") == "true"),
-            get("kind") + (f"\n{get('campaignLabel')}" if get("campaignLabel") else ""),
+            get("kind")
+            + ("\n(draft)" if get("draft") == "true" else "")  # rule 15: not yet reviewed
+            + (f"\n{get('campaignLabel')}" if get("campaignLabel") else ""),
             get("verb"),
             get("text"),
             (get("headline") or short_iri(get("article")))

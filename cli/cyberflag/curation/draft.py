@@ -1,0 +1,316 @@
+"""A new article's drafts as RDF, in the model of ``ontology/MODEL.md``.
+
+Every drafted node (statement, observation, new person or organisation, the article's date and
+headline reading) carries ``cf:curationStatus cf:Draft``, the rule that drafted it
+(``cf:draftRule``) and a confidence (``cf:confidence``): queries and pages show drafts as drafts,
+and ``cyberflag review`` turns them into accepted facts by removing the marks. Resources other
+files describe (a known person, a period) are pointed at, never described again here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS, TIME, XSD
+
+from cyberflag.curation.entities import Entity
+from cyberflag.curation.figures import FigureDraft, Period
+from cyberflag.curation.layout import Layout, Range
+from cyberflag.curation.roles import Membership, RoleDraft, role_key
+from cyberflag.curation.speakers import Speaker
+from cyberflag.curation.statements import StatementDraft
+from cyberflag.rdf.namespaces import CF, CFD, OA, ORG, QB, SCHEMA
+
+JOIN = " … "
+"""How the segments of one utterance are joined in ``schema:text`` (rule 1)."""
+
+
+def slugify(words: str, limit: int = 60) -> str:
+    """A slug: lower-case ASCII words joined by hyphens, cut at a word boundary."""
+    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_words.casefold()).strip("-")
+    while len(slug) > limit and "-" in slug:
+        slug = slug.rsplit("-", 1)[0]
+    return slug or "article"
+
+
+@dataclass
+class ArticleFacts:
+    """What ``add`` knows of one page before it is written as RDF."""
+
+    slug: str
+    text: str
+    layout: Layout
+    sha256: str
+    original_name: str
+    statements: list[StatementDraft]
+    figures: list[FigureDraft]
+    url: str | None = None
+    published: dt.date | None = None  # given by the curator (--published)
+    publisher: Speaker | None = None
+    publisher_span: Range | None = None
+    author: Speaker | None = None
+    existing: set[str] = field(default_factory=set)  # IRIs other files describe
+    roles: list[RoleDraft] = field(default_factory=list)
+    role_iris: dict[str, str] = field(default_factory=dict)  # role_key(label) -> a role's IRI
+
+
+class _Builder:
+    def __init__(self, facts: ArticleFacts) -> None:
+        self.facts = facts
+        self.graph = Graph()
+        self.article = CFD[f"article/{facts.slug}"]
+        self.new_entities: dict[int, URIRef] = {}
+        self.evidence: list[tuple[URIRef, URIRef]] = []  # (existing membership, span)
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.graph.add((s, p, o))
+
+    def draft(self, node: URIRef, rule: str, confidence: float) -> None:
+        self.add(node, CF.curationStatus, CF.Draft)
+        self.add(node, CF.draftRule, Literal(rule))
+        self.add(node, CF.confidence, Literal(Decimal(str(confidence)), datatype=XSD.decimal))
+
+    def span(self, span: Range) -> URIRef:
+        start, end = span
+        node = CFD[f"span/{self.facts.slug}/{start}-{end}"]
+        if (node, RDF.type, OA.SpecificResource) not in self.graph:
+            quote, position = URIRef(f"{node}/quote"), URIRef(f"{node}/position")
+            self.add(node, RDF.type, OA.SpecificResource)
+            self.add(node, OA.hasSource, self.article)
+            self.add(node, OA.hasSelector, quote)
+            self.add(node, OA.hasSelector, position)
+            self.add(quote, RDF.type, OA.TextQuoteSelector)
+            self.add(quote, OA.exact, Literal(self.facts.text[start:end]))
+            self.add(position, RDF.type, OA.TextPositionSelector)
+            self.add(position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger))
+            self.add(position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger))
+        return node
+
+    def entity(self, entity: Entity) -> URIRef:
+        """The entity's IRI; a new one is minted and described here, as a draft."""
+        if entity.iri is not None:
+            return URIRef(entity.iri)
+        if id(entity) in self.new_entities:
+            return self.new_entities[id(entity)]
+        kind = "person" if entity.kind == "person" else "org"
+        base = slugify(entity.name, 40)
+        node = CFD[f"{kind}/{base}"]
+        taken = self.facts.existing | {str(n) for n in self.new_entities.values()}
+        n = 2
+        while str(node) in taken:
+            node, n = CFD[f"{kind}/{base}-{n}"], n + 1
+        self.new_entities[id(entity)] = node
+        self.add(node, RDF.type, SCHEMA.Person if kind == "person" else ORG.Organization)
+        if kind == "person":
+            self.add(node, SCHEMA.name, Literal(entity.name))
+        self.add(node, SKOS.prefLabel, Literal(entity.name))
+        for alias in entity.aliases:
+            if alias != entity.name and alias.casefold() not in ("he", "she", "it", "they"):
+                self.add(node, SKOS.altLabel, Literal(alias))
+        self.draft(node, "new-" + kind, 0.5)
+        return node
+
+    def words(self, segments: list[Range]) -> Literal:
+        return Literal(JOIN.join(self.facts.text[s:e] for s, e in segments))
+
+    def article_node(self) -> None:
+        f, layout = self.facts, self.facts.layout
+        node = self.article
+        self.add(node, RDF.type, SCHEMA.NewsArticle)
+        self.add(node, CF.body, self.span(layout.body))
+        self.add(node, CF.sourceFile, Literal(f"{f.slug}.txt"))
+        self.add(node, CF.originalFileName, Literal(f.original_name))
+        self.add(node, CF.sha256, Literal(f.sha256))
+        if f.url:
+            self.add(node, SCHEMA.url, Literal(f.url, datatype=XSD.anyURI))
+        if layout.headline is not None:
+            self.add(node, SCHEMA.headline, Literal(f.text[slice(*layout.headline)]))
+            self.add(node, CF.headlineEvidence, self.span(layout.headline))
+        if f.publisher is not None:
+            self.add(node, SCHEMA.publisher, self.entity(f.publisher.entity))
+            if f.publisher_span is not None:
+                self.add(node, CF.publisherEvidence, self.span(f.publisher_span))
+        if f.author is not None:
+            self.add(node, SCHEMA.author, self.entity(f.author.entity))
+        self.date()
+
+    def date(self) -> None:
+        f, dateline = self.facts, self.facts.layout.dateline
+        if dateline is not None:
+            self.add(
+                self.article,
+                SCHEMA.datePublished,
+                Literal(dateline.day.isoformat(), datatype=XSD.date),
+            )
+            self.add(self.article, CF.datePrecision, CF.DayPrecision)
+            self.add(self.article, CF.dateEvidence, self.span((dateline.start, dateline.end)))
+            self.draft(self.article, "dateline", 0.9)
+            return
+        inference = CFD[f"inference/{f.slug}-date"]
+        self.add(self.article, CF.datePrecision, CF.Inferred)
+        self.add(self.article, CF.dateInference, inference)
+        self.add(inference, RDF.type, CF.Inference)
+        if f.published is not None:
+            for bound in (CF.earliest, CF.latest):
+                self.add(inference, bound, Literal(f.published.isoformat(), datatype=XSD.date))
+            reasoning = (
+                "The page prints no date; the curator who added it gave "
+                f"{f.published.isoformat()} (cyberflag add --published)."
+            )
+        else:
+            reasoning = (
+                "The page prints no date, and none was given when it was added; a "
+                "curator should bound it from the text's own dates and external facts "
+                "(editorial rule 9)."
+            )
+        self.add(inference, CF.reasoning, Literal(reasoning))
+        self.add(inference, CF.evidence, self.span(f.layout.body))  # the page, read whole
+        self.draft(self.article, "undated", 0.3)
+
+    def statement(self, n: int, d: StatementDraft) -> None:
+        f = self.facts
+        speaker = d.speaker
+        if d.kind == "HeadlineClaim":
+            claimant = f.author or f.publisher
+            if claimant is None:
+                return
+            speaker = claimant
+        node = CFD[f"statement/{f.slug}-s{n}"]
+        report = URIRef(f"{node}/report/{f.slug}")
+        self.add(node, RDF.type, CF.Statement)
+        self.add(node, CF.speaker, self.entity(speaker.entity))
+        self.add(node, CF.statementKind, CF[d.kind])
+        self.add(node, SCHEMA.text, self.words(d.segments))
+        self.add(node, CF.hasReport, report)
+        if d.fragments:
+            self.add(node, CF.quotedFragment, self.words(d.fragments))
+        if d.credits is not None:
+            self.add(node, CF.headlineAttribution, self.entity(d.credits.entity))
+        campaign = d.speaker.campaign
+        if campaign is not None and campaign.iri is not None:
+            self.add(node, CF.partOfCampaign, URIRef(campaign.iri))
+        self.draft(node, d.rule, d.confidence)
+        self.add(report, RDF.type, CF.Report)
+        self.add(report, OA.hasBody, node)
+        for segment in d.segments:
+            self.add(report, OA.hasTarget, self.span(segment))
+        self.add(report, CF.reportedWords, self.words(d.segments))
+        if d.verb:
+            self.add(report, CF.reportingVerb, Literal(d.verb))
+        if d.inference is not None:
+            reasoning, evidence = d.inference
+            inference = CFD[f"inference/{f.slug}-s{n}-attribution"]
+            self.add(report, CF.attributionInference, inference)
+            self.add(inference, RDF.type, CF.Inference)
+            self.add(inference, CF.reasoning, Literal(reasoning))
+            for span in evidence:
+                self.add(inference, CF.evidence, self.span(span))
+        if d.kind == "HeadlineClaim":
+            self.add(self.article, CF.headlineEvidence, self.span(d.segments[0]))
+
+    def period(self, node: URIRef, period: Period, observation: URIRef) -> None:
+        start = period.start.isoformat()
+        end = period.end.isoformat() if period.end else None
+        interval = CFD[f"period/{start}_{end or 'open'}"]
+        self.add(observation, CF.refPeriod, interval)
+        if str(interval) in self.facts.existing or (interval, RDF.type, None) in self.graph:
+            return
+        self.add(interval, RDF.type, TIME.ProperInterval if end else TIME.Interval)
+        for date, link, shortcut in (
+            (start, TIME.hasBeginning, CF.startDate),
+            (end, TIME.hasEnd, CF.endDate),
+        ):
+            if date is None:
+                continue
+            instant = CFD[f"instant/{date}"]
+            self.add(interval, link, instant)
+            self.add(interval, shortcut, Literal(date, datatype=XSD.date))
+            if str(instant) not in self.facts.existing:
+                self.add(instant, RDF.type, TIME.Instant)
+                self.add(instant, TIME.inXSDDate, Literal(date, datatype=XSD.date))
+
+    def figure(self, n: int, d: FigureDraft) -> None:
+        f = self.facts
+        node = CFD[f"observation/{f.slug}-f{n}"]
+        self.add(node, RDF.type, QB.Observation)
+        self.add(node, QB.dataSet, CFD["dataset/cyberflag-statistics"])
+        self.add(node, CF.value, Literal(d.value))
+        self.add(node, CF.comparator, CF[d.comparator])
+        self.add(node, CF.unit, CFD[f"unit/{d.unit}"])
+        self.add(node, CF.measure, CFD[f"measure/{d.measure}"])
+        if d.area is not None:
+            self.add(node, CF.refArea, URIRef(d.area))
+        if d.period is not None:
+            self.add(node, CF.periodAsWritten, Literal(f.text[slice(*d.period.written)]))
+            self.period(node, d.period, node)
+            if d.period.reasoning:
+                inference = CFD[f"inference/{f.slug}-f{n}-period"]
+                self.add(node, CF.periodInference, inference)
+                self.add(inference, RDF.type, CF.Inference)
+                self.add(inference, CF.reasoning, Literal(d.period.reasoning))
+                self.add(inference, CF.evidence, self.span(d.period.written))
+        self.draft(node, d.rule, d.confidence)
+        for n, (clause, written) in enumerate([(d.clause, d.written), *d.also], start=1):
+            report = URIRef(f"{node}/report/{f.slug}" + (f"-{n}" if n > 1 else ""))
+            self.add(node, CF.hasReport, report)
+            self.add(report, RDF.type, CF.Report)
+            self.add(report, OA.hasBody, node)
+            self.add(report, OA.hasTarget, self.span(clause))
+            self.add(report, CF.reportedWords, self.words([clause]))
+            self.add(report, CF.valueAsWritten, Literal(f.text[slice(*written)]))
+
+
+    def role(self, r: RoleDraft) -> None:
+        span = self.span(r.span)
+        if r.existing is not None:
+            self.evidence.append((URIRef(r.existing.iri), span))
+            return
+        assert r.org is not None
+        person, org = self.entity(r.person), self.entity(r.org)
+        role = self.facts.role_iris.get(role_key(r.role))
+        if role is None:
+            role = str(CFD[f"role/{slugify(r.role, 40)}"])
+            self.facts.role_iris[role_key(r.role)] = role
+            self.add(URIRef(role), RDF.type, ORG.Role)
+            self.add(URIRef(role), SKOS.prefLabel, Literal(r.role))
+            self.draft(URIRef(role), "new-role", 0.5)
+        tails = [str(n).rsplit("/", 1)[1] for n in (person, org, URIRef(role))]
+        node = CFD["membership/" + "/".join(tails)]
+        if (node, RDF.type, ORG.Membership) not in self.graph:
+            self.add(node, RDF.type, ORG.Membership)
+            self.add(node, ORG.member, person)
+            self.add(node, ORG.organization, org)
+            self.add(node, ORG.role, URIRef(role))
+            self.draft(node, "role-as-written", 0.6)
+        self.add(node, CF.evidence, span)
+
+
+@dataclass(frozen=True)
+class Built:
+    """The article file's graph, and the evidence it adds to memberships other files describe."""
+
+    graph: Graph
+    evidence: list[tuple[URIRef, URIRef]]
+
+
+def build_graph(facts: ArticleFacts) -> Built:
+    """The article file's graph: the article, its spans and every drafted fact."""
+    builder = _Builder(facts)
+    builder.article_node()
+    for n, statement in enumerate(facts.statements, start=1):
+        builder.statement(n, statement)
+    for n, figure in enumerate(facts.figures, start=1):
+        builder.figure(n, figure)
+    for role in facts.roles:
+        builder.role(role)
+    builder.graph.remove((None, RDFS.comment, None))  # none yet: comments are the curators'
+    return Built(builder.graph, builder.evidence)
+
+
+__all__ = ["JOIN", "ArticleFacts", "Built", "Membership", "build_graph", "slugify"]

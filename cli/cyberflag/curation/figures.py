@@ -1,0 +1,353 @@
+"""Drafts of the figures a body states (editorial rules 8 and 9): the value, its comparator as the
+words give it, the unit, the measure, and the period as written with the dates it stands for.
+
+A number is a figure when a count or a percentage follows it; years, ages, dates and ordinals
+are not figures. The period is read from the sentence ("last year", "2015/16", "between October
+2017 and September 2018", "in the 12 months to June 2016", "since 1985"); a relative period is
+dated from the article's date, and says so.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from cyberflag.curation.dates import MONTHS
+from cyberflag.curation.layout import Layout, Range, paragraphs, sentences
+
+_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "fifty": 50,
+    "hundred": 100,
+}
+_NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_WORDS) + r")"
+COMPARATORS = [
+    (r"an average of|on average", "AverageOf"),
+    (r"more than", "MoreThan"),
+    (r"over", "Over"),
+    (r"almost|nearly", "Almost"),
+    (r"about|around|approximately|roughly", "Approximately"),
+]
+"""Rule 8: the words before a figure and the comparator they give."""
+_COMPARATOR = "|".join(f"(?:{words})" for words, _ in COMPARATORS)
+_UNITS = [
+    (r"%|per\s?cent", "percent"),
+    (r"(?:[\w-]+\s+){0,4}?(?:offences|crimes|abuses|cases|incidents|rapes)", "offences"),
+    (r"(?:[\w-]+\s+){0,2}?(?:children|victims|girls|boys)", "children"),
+]
+FIGURE = re.compile(
+    rf"(?<![\w,.£$])(?:(?P<comparator>{_COMPARATOR})\s+)?{_NUMBER}(?P<unit>\s*(?:"
+    + "|".join(u for u, _ in _UNITS)
+    + r"))",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Period:
+    """A reference period: as written, its first and last day (``end`` is ``None`` for a period
+    the text leaves open), and the reasoning when it is worked out rather than read."""
+
+    written: Range
+    start: dt.date
+    end: dt.date | None
+    reasoning: str | None = None
+    carried: bool = False  # taken from an earlier sentence
+
+
+@dataclass
+class FigureDraft:
+    """One drafted figure: where its words are, the value as written, and what it measures."""
+
+    clause: Range
+    written: Range
+    value: int | float
+    comparator: str
+    unit: str
+    measure: str
+    period: Period | None
+    rule: str
+    confidence: float
+    area: str | None = None  # the IRI of a known area the sentence names
+    also: list[tuple[Range, Range]] = field(default_factory=list)  # later reports: clause, words
+
+
+def _value(number: str) -> int | float:
+    if number.casefold() == "one":  # only read before "year old" (AGE)
+        return 1
+    if number.casefold() in _WORDS:
+        return _WORDS[number.casefold()]
+    number = number.replace(",", "")
+    return float(number) if "." in number else int(number)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+_BASELINE = re.compile(r"\b(?:than(?: in)?|compared (?:with|to)|from|on)\s+$")
+"""Words before a year that make it the figure's baseline ("1,750 higher than in 2015/16"),
+not its period."""
+
+
+def find_period(text: str, start: int, end: int, published: dt.date | None) -> Period | None:
+    """The period a sentence names (not a baseline it compares with), or ``None``."""
+    line = text[start:end]
+    month = "(" + "|".join(m for m in MONTHS if len(m) > 3) + ")"
+    between = re.search(rf"between {month} (\d{{4}}) and {month} (\d{{4}})", line, re.IGNORECASE)
+    if between:
+        m1, y1, m2, y2 = between.groups()
+        return Period(
+            (start + between.start(), start + between.end()),
+            dt.date(int(y1), MONTHS[m1.lower()], 1),
+            _month_end(int(y2), MONTHS[m2.lower()]),
+        )
+    months_to = re.search(rf"(?:in )?the 12 months to {month} (\d{{4}})", line, re.IGNORECASE)
+    if months_to:
+        m, y = months_to.groups()
+        last = _month_end(int(y), MONTHS[m.lower()])
+        first = (
+            dt.date(int(y) - 1, MONTHS[m.lower()] % 12 + 1, 1)
+            if MONTHS[m.lower()] < 12
+            else dt.date(int(y), 1, 1)
+        )
+        return Period((start + months_to.start(), start + months_to.end()), first, last)
+    financial = next(
+        (
+            m
+            for m in re.finditer(r"\b(20\d\d)[/-](\d\d)\b", line)
+            if int(m.group(2)) == (int(m.group(1)) + 1) % 100
+            and not _BASELINE.search(line[: m.start()])
+        ),
+        None,
+    )
+    if financial:
+        year = int(financial.group(1))
+        return Period(
+            (start + financial.start(), start + financial.end()),
+            dt.date(year, 4, 1),
+            dt.date(year + 1, 3, 31),
+            "A year written YYYY/YY or YYYY-YY is read as the financial year police "
+            "figures are published for, 1 April to 31 March.",
+        )
+    since = re.search(r"\bsince ((?:19|20)\d\d)\b", line)
+    if since:
+        return Period(
+            (start + since.start(), start + since.end()), dt.date(int(since.group(1)), 1, 1), None
+        )
+    last_year = re.search(r"\blast year\b", line)
+    if last_year and published is not None:
+        ended = published.year if published.month >= 4 else published.year - 1
+        return Period(
+            (start + last_year.start(), start + last_year.end()),
+            dt.date(ended - 1, 4, 1),
+            dt.date(ended, 3, 31),
+            f"Police-recorded crime is counted by financial year (1 April to 31 March); “last "
+            f"year” in an article dated {published.isoformat()} is read as the last financial "
+            f"year that had ended, {ended - 1}/{str(ended)[2:]}.",
+        )
+    return None
+
+
+def _measure(sentence: str, unit: str, comparator: str) -> str:
+    if unit == "percent":
+        change = re.search(
+            r"\b(?:rise|rose|risen|increase[ds]?|higher|up|fall|fell|fallen|"
+            r"decrease[ds]?|decline[ds]?|dropped|down)\b",
+            sentence,
+        )
+        return "percentage-change" if change and "made up" not in sentence else "share-of-total"
+    if comparator == "AverageOf" or re.search(r"\ba day\b|\bevery day\b|\bper day\b", sentence):
+        return "daily-average"
+    return "victims" if unit == "children" else "offences-recorded"
+
+
+def _confidence(unit: str, own_period: bool) -> float:
+    """A count is read more surely than a percentage; a period from another sentence less so."""
+    return round((0.6 if unit == "percent" else 0.7) - (0 if own_period else 0.2), 2)
+
+
+def _area(sentence: str, areas: dict[str, str]) -> str | None:
+    """The area the sentence names, longest name first ("England and Wales" before "England")."""
+    for label in sorted(areas, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(label)}\b", sentence):
+            return areas[label]
+    return None
+
+
+_FALL = re.compile(r"\b(?:fallen|fell|dropped|down|decreased|declined|cut)\s+(?:by\s+)?$")
+CONTINUED = re.compile(rf"(?<=, )(?<![\w,.£$]){_NUMBER}(?=\s+(?:were|was|are)\b)")
+"""A figure that continues a list begun by one with a unit, and takes that unit."""
+DIFFERENCE = re.compile(rf"(?<![\w,.£$]){_NUMBER}\s+(?:higher|lower|more|fewer)\s+than\b")
+AGE = re.compile(
+    r"\b(?P<what>youngest(?:\s+victim)?|most\s+common\s+age(?:\s+for\s+victims)?)\s+(?:was|is|were)"
+    r"\s+(?:just\s+|only\s+|a\s+)?(?P<number>\d+|one|" + "|".join(_WORDS) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _readings(line: str) -> list[tuple[re.Match[str], str, str, str]]:
+    """(match, unit, measure, comparator) for each figure of one sentence, in order."""
+    found: list[tuple[re.Match[str], str, str, str]] = []
+    for match in FIGURE.finditer(line):
+        number = match.group("number")
+        after = line[match.end("number") : match.end("number") + 12]
+        if re.fullmatch(r"(?:19|20)\d\d", number) or re.match(
+            r"\s*(?:years?|months?|days?|weeks?)\b", after
+        ):
+            continue  # a year, or a length of time
+        unit = next(
+            u
+            for pattern, u in _UNITS
+            if re.fullmatch(r"\s*(?:" + pattern + ")", match.group("unit"), re.IGNORECASE)
+        )
+        words = (match.group("comparator") or "").casefold()
+        comparator = next((c for w, c in COMPARATORS if re.fullmatch(w, words)), "Exactly")
+        found.append((match, unit, _measure(line, unit, comparator), comparator))
+    for match in CONTINUED.finditer(line):  # "535 of the victims were 13, 272 were under 10"
+        before = [f for f in found if f[0].end() <= match.start()]
+        if before and not any(m.start() <= match.start() < m.end() for m, *_ in found):
+            unit = before[-1][1]
+            found.append((match, unit, _measure(line, unit, "Exactly"), "Exactly"))
+    for match in DIFFERENCE.finditer(line):
+        if not any(m.start() <= match.start() < m.end() for m, *_ in found):
+            found.append((match, "offences", "difference", "Exactly"))
+    for match in AGE.finditer(line):
+        youngest = match.group("what").casefold().startswith("youngest")
+        found.append(
+            (
+                match,
+                "years-of-age",
+                "youngest-victim-age" if youngest else "most-common-victim-age",
+                "Exactly",
+            )
+        )
+    return sorted(found, key=lambda f: f[0].start())
+
+
+def _merge(drafts: list[FigureDraft]) -> list[FigureDraft]:
+    """One observation per figure an article repeats (the same value, unit and comparator, "over"
+    and "more than" being one: rule 8), with a report for each time; the period and area of any
+    report that gives them."""
+    merged: dict[tuple[object, ...], FigureDraft] = {}
+    for d in drafts:
+        key = (d.value, d.unit, "MoreThan" if d.comparator == "Over" else d.comparator)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = d
+            continue
+        first.also.append((d.clause, d.written))
+        if d.comparator == "MoreThan":
+            first.comparator = "MoreThan"
+        if d.period is not None and (first.period is None or first.period.carried):
+            first.period = d.period
+        first.area = first.area or d.area
+    return list(merged.values())
+
+
+def draft_figures(
+    text: str, layout: Layout, published: dt.date | None, areas: dict[str, str] | None = None
+) -> list[FigureDraft]:
+    """The figures of a body, in text order; ``areas`` maps the known areas' names to IRIs. A
+    figure whose sentence names no period takes the last period the body named before it, with
+    an inference saying so; a sentence printed twice (a standfirst, rule 4) is read once."""
+    drafts = []
+    carried: Period | None = None
+    seen: set[str] = set()
+    for p_start, p_end in paragraphs(text, *layout.body):
+        for start, end in sentences(text, p_start, p_end):
+            line = text[start:end]
+            if line in seen:
+                continue
+            seen.add(line)
+            here = find_period(text, start, end, published)
+            if here is not None:
+                carried = here
+            for match, unit, measure, comparator in _readings(line):
+                value = _value(match.group("number"))
+                if _FALL.search(line[: match.start()]) and unit == "percent":
+                    value, measure = -value, "percentage-change"
+                period = here or (
+                    carried
+                    and Period(
+                        carried.written,
+                        carried.start,
+                        carried.end,
+                        "Its sentence names no period; the last period the article named before "
+                        f"it, “{text[slice(*carried.written)]}”, is taken.",
+                        carried=True,
+                    )
+                )
+                clause = (start, end - 1 if text[end - 1] == "." else end)
+                written = (start + match.start(), start + match.end())
+                if unit != "percent" and measure not in ("difference",) and match.re is FIGURE:
+                    written = (start + match.start(), start + match.end("number"))
+                drafts.append(
+                    FigureDraft(
+                        clause,
+                        written,
+                        value,
+                        comparator,
+                        unit,
+                        measure,
+                        period,
+                        "figure-with-unit",
+                        _confidence(unit, period is here),
+                        _area(line, areas or {}),
+                    )
+                )
+    _forward(text, layout, published, drafts)
+    return _merge(drafts)
+
+
+def _forward(
+    text: str, layout: Layout, published: dt.date | None, drafts: list[FigureDraft]
+) -> None:
+    """A figure before any period the body names (a standfirst's) takes the first one after it."""
+    named = [
+        (p, s)
+        for ps, pe in paragraphs(text, *layout.body)
+        for s, e in sentences(text, ps, pe)
+        for p in [find_period(text, s, e, published)]
+        if p is not None
+    ]
+    for d in drafts:
+        if d.period is not None:
+            continue
+        later = next((p for p, at in named if at >= d.clause[1]), None)
+        if later is not None:
+            d.period = Period(
+                later.written,
+                later.start,
+                later.end,
+                "No period is named before it; the first the article names after it, "
+                f"“{text[slice(*later.written)]}”, is taken.",
+                carried=True,
+            )
+            d.confidence = round(d.confidence - 0.2, 2)
+
+
+__all__ = [
+    "AGE",
+    "COMPARATORS",
+    "DIFFERENCE",
+    "FIGURE",
+    "FigureDraft",
+    "Period",
+    "draft_figures",
+    "find_period",
+]

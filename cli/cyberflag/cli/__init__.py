@@ -33,6 +33,8 @@ COMMANDS = {
     "queries": "query:list_queries",
     "query": "query:run_saved_query",
     "serve": "server:serve_data",
+    "show": "site:show_resource",
+    "site": "site:build_site",
     "sparql": "query:run_sparql",
     "stats": "data:show_stats",
     "validate": "check:validate_data",

@@ -29,7 +29,7 @@ def rows(result: SelectResult) -> list[list[str]]:
             return term.value if term is not None else ""
 
         out.append([
-            _date(get("date"), get("earliest"), get("latest")),
+            date_cell(get("date"), get("earliest"), get("latest")),
             _speaker(get("speakerName"), get("roles"), get("attributionInferred") == "true"),
             get("kind") + (f"\n{get('campaignLabel')}" if get("campaignLabel") else ""),
             get("verb"),
@@ -41,7 +41,7 @@ def rows(result: SelectResult) -> list[list[str]]:
     return out
 
 
-def _date(date: str, earliest: str, latest: str) -> str:
+def date_cell(date: str, earliest: str, latest: str) -> str:
     """The date, or the range an undated article's date inference allows, marked as inferred."""
     if date:
         return date
@@ -100,4 +100,4 @@ def render(result: SelectResult, width: int | None) -> str:
     return table.render_columns(COLUMNS, cells, widths)
 
 
-__all__ = ["COLUMNS", "NO_MATCH", "also_in", "folded", "records", "render", "rows"]
+__all__ = ["COLUMNS", "NO_MATCH", "also_in", "date_cell", "folded", "records", "render", "rows"]

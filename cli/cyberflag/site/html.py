@@ -116,6 +116,7 @@ table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .35rem .4rem; text-align: left;
   vertical-align: top; }
 th { background: #f2f2f2; }
+[hidden] { display: none !important; }
 .filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; margin: 1rem 0; }
 .filters label { display: flex; flex-direction: column; font-size: .9rem; }
 .inferred { font-style: italic; }

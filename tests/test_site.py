@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +27,7 @@ from cyberflag.site.build import MARKER
 from cyberflag.site.evidence import Span
 from cyberflag.sparql.engines import default_engine
 
-from conftest import FIXTURE_DATA, SHIPPED_DATA
+from conftest import FIXTURE_DATA, REPO, SHIPPED_DATA
 
 CFD = PREFIXES["cfd"]
 BAILEY = CFD + "person/simon-bailey"
@@ -185,6 +188,32 @@ def test_void_describes_the_dataset(built_site: Path) -> None:
                   .value)  # type: ignore[union-attr]
     found = list(void.objects(None, URIRef("http://rdfs.org/ns/void#triples")))
     assert [int(t) for t in found] == [triples]
+
+
+def test_a_reports_iri_resolves_to_its_statements_page(built_site: Path) -> None:
+    """A part (a statement's report) is described on its owner's page, and its own path sends
+    the reader there, to the part's anchor."""
+    report = built_site / "id" / "statement" / "bailey-cant-be-left-to-chance" / "report"
+    pages = list(report.glob("*/index.html"))
+    assert pages
+    for page in pages:
+        refresh = re.search(r'http-equiv="refresh" content="0; url=([^"#]+)#([^"]+)"',
+                            page.read_text("utf-8"))
+        assert refresh is not None
+        owner = (page.parent / refresh.group(1)).resolve()
+        assert owner == (report.parent / "index.html").resolve()
+        assert f'<section id="{refresh.group(2)}">' in owner.read_text("utf-8")
+
+
+def test_builds_in_other_processes_are_identical(built_site: Path, tmp_path: Path) -> None:
+    """No order in the pages follows Python's per-process string hashing."""
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-m", "cyberflag", "site", "-o", str(tmp_path / seed)],
+            env=env, check=True, capture_output=True, cwd=REPO,
+        )
+        assert tree(tmp_path / seed) == tree(built_site), seed
 
 
 def test_marks_nest_when_spans_overlap() -> None:

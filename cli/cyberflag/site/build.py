@@ -25,8 +25,8 @@ from cyberflag.site.context import Context
 from cyberflag.site.evidence import Sources
 from cyberflag.site.graph import load_all
 from cyberflag.site.home import HERE, VOID, home_page, void_turtle
-from cyberflag.site.html import CSS, STYLE
-from cyberflag.site.pages import resource_page
+from cyberflag.site.html import CSS, STYLE, page_path
+from cyberflag.site.pages import part_page, resource_page
 from cyberflag.site.who_said import HERE as WHO_SAID
 from cyberflag.site.who_said import who_said_page
 from cyberflag.sparql.results import GraphResult
@@ -63,6 +63,10 @@ def build(engine: Engine, data: Path | None, base_url: str | None = None) -> dic
         folder = path.removesuffix("index.html")
         files[folder + "index.ttl"] = render_graph(described, "turtle")
         files[folder + "index.jsonld"] = render_graph(described, "jsonld")
+    for iri in sorted(ctx.parts):
+        own = page_path(iri)
+        if own is not None:
+            files[own] = part_page(ctx, iri, own)
     files[HERE] = home_page(ctx)
     files[WHO_SAID] = who_said_page(ctx, engine)
     files[VOID] = void_turtle(ctx)

@@ -55,7 +55,7 @@ class Description:
         return self.types[0].label if self.types else "resource"
 
 
-CF, ORG = PREFIXES["cf"], PREFIXES["org"]
+CF, ORG, OA = PREFIXES["cf"], PREFIXES["org"], PREFIXES["oa"]
 SPEAKER, TEXT, HAS_REPORT = CF + "speaker", PREFIXES["schema"] + "text", CF + "hasReport"
 SNIPPET = 60
 """How many characters of a statement's words name it, when it has no label."""
@@ -79,6 +79,18 @@ def name_of(graph: Triples, iri: str) -> str:
     )
     if own is not None:
         return f"“{snippet(own.value)}”" if words else snippet(own.value)
+    of, target = graph.value(iri, OA + "hasBody"), graph.value(iri, OA + "hasTarget")
+    article = graph.value(target.value, OA + "hasSource") if target is not None else None
+    if of is not None and article is not None:  # a report
+        return f"report in {name_of(graph, article.value)}"
+    body = graph.value(iri, CF + "body")  # an article without a headline: its first words
+    exact = [
+        graph.value(selector.value, OA + "exact")
+        for selector in (graph.objects(body.value, OA + "hasSelector") if body else [])
+    ]
+    first_words = next((e for e in exact if e is not None), None)
+    if first_words is not None:
+        return f"“{snippet(first_words.value)}” (no headline)"
     role, organisation = graph.value(iri, ORG + "role"), graph.value(iri, ORG + "organization")
     if role is not None and organisation is not None:
         return f"{name_of(graph, role.value)}, {name_of(graph, organisation.value)}"

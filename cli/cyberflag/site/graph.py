@@ -9,6 +9,7 @@ engine as every other command (an embedded Oxigraph, rdflib, or a server), with 
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -51,10 +52,14 @@ class Triples:
         self.out: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
         self.into: dict[str, list[tuple[Term, str]]] = defaultdict(list)
         self.triples = sorted(set(triples), key=_triple_key)
+        self.by_subject: dict[str, list[Triple]] = defaultdict(list)
         for s, p, o in self.triples:
             self.out[s.value][p.value].append(o)
+            self.by_subject[s.value].append((s, p, o))
             if not o.is_literal:
                 self.into[o.value].append((s, p.value))
+        self.subject_order = sorted(self.by_subject)
+        """Every subject, sorted: the resources under an IRI are one run of it."""
 
     def __contains__(self, iri: str) -> bool:
         return iri in self.out
@@ -88,8 +93,12 @@ class Triples:
     def describing(self, iri: str) -> list[Triple]:
         """The triples that describe ``iri`` on its page: its own, those of the resources whose
         IRIs lie under it (its reports, a span's selectors) and of the blank nodes they use."""
-        prefix = iri + "/"
-        triples = [t for t in self.triples if t[0].value == iri or t[0].value.startswith(prefix)]
+        # the IRIs under iri sort between iri + "/" and iri + "0" ("0" follows "/")
+        first = bisect.bisect_left(self.subject_order, iri + "/")
+        last = bisect.bisect_left(self.subject_order, iri + "0")
+        triples = list(self.by_subject.get(iri, []))
+        for subject in self.subject_order[first:last]:
+            triples += self.by_subject[subject]
         found = {t[2].value for t in triples if t[2].is_bnode}
         done: set[str] = set()
         while found - done:

@@ -13,7 +13,7 @@ from cyberflag.rdf.prefixes import BASE, PREFIXES
 from cyberflag.site.context import Context
 from cyberflag.site.describe import name_of, property_name
 from cyberflag.site.graph import RDF_TYPE
-from cyberflag.site.html import esc, frame, link
+from cyberflag.site.html import capital, esc, frame, link
 from cyberflag.site.show import article_date
 from cyberflag.sparql.results import GraphResult, Term
 from cyberflag.text.render import render_graph
@@ -61,7 +61,7 @@ def home_page(ctx: Context) -> str:
         )
         title = _class_name(ctx, cls)
         sections.append(
-            f"<section>\n<h2>{esc(title[:1].upper() + title[1:])} ({len(entries)})</h2>\n"
+            f"<section>\n<h2>{esc(capital(title))} ({len(entries)})</h2>\n"
             f"<ul>\n{items}</ul>\n</section>\n"
         )
     return frame(HERE, "Index", "".join(sections), canonical=ctx.canonical(HERE))

@@ -49,12 +49,17 @@ def relative(here: str, target: str) -> str:
 
 def frame(
     here: str, title: str, body: str, *, alternates: tuple[str, ...] = (),
-    canonical: str | None = None, script: str = "",
+    canonical: str | None = None, script: str = "", moved_to: str | None = None,
 ) -> str:
     """A whole page: the document around ``body`` (already HTML), with its title, the shared
     stylesheet, links to the same description as Turtle and JSON-LD (``alternates``: their file
-    names beside the page) and a link home."""
+    names beside the page) and a link home. ``moved_to`` (a file from the root) sends the reader
+    on at once: the page of a resource described on another's page."""
     links = [f'<link rel="stylesheet" href="{esc(relative(here, STYLE))}">']
+    if moved_to is not None:
+        links.append(
+            f'<meta http-equiv="refresh" content="0; url={esc(relative(here, moved_to))}">'
+        )
     types = {".ttl": "text/turtle", ".jsonld": "application/ld+json"}
     for name in alternates:
         media = types[name[name.rindex("."):]]
@@ -82,6 +87,12 @@ def link(here: str, target: str | None, text: str) -> str:
     if target is None:
         return esc(text)
     return f'<a href="{esc(relative(here, target))}">{esc(text)}</a>'
+
+
+def capital(text: str) -> str:
+    """``text`` with its first letter a capital, the rest as written (``str.capitalize`` would
+    lower "NPCC")."""
+    return text[:1].upper() + text[1:]
 
 
 def lines(text: str) -> str:
@@ -131,4 +142,4 @@ th { background: #f2f2f2; }
 with a contrast of at least 7:1 for text."""
 
 
-__all__ = ["CSS", "STYLE", "esc", "frame", "lines", "link", "page_path", "relative"]
+__all__ = ["CSS", "STYLE", "capital", "esc", "frame", "lines", "link", "page_path", "relative"]

@@ -17,9 +17,10 @@ from cyberflag.site.describe import (
     property_name,
 )
 from cyberflag.site.evidence import Citation, citations, in_context, span_of
-from cyberflag.site.html import esc, frame, link
+from cyberflag.site.html import capital, esc, frame, link
 from cyberflag.site.people import roles_section, statements_section
 from cyberflag.site.show import article_date
+from cyberflag.text.iri import short_iri
 
 ALTERNATES = ("index.ttl", "index.jsonld")
 """The description's other formats, beside each page."""
@@ -56,10 +57,24 @@ def resource_page(ctx: Context, iri: str) -> str:
     )
 
 
+def part_page(ctx: Context, iri: str, here: str) -> str:
+    """The page at a part's own path (``…/report/slug/index.html``): it sends the reader to
+    where the part is described, so that its IRI resolves too."""
+    target = ctx.target(iri)
+    assert target is not None  # a part's owner has a page
+    name = name_of(ctx.graph, iri)
+    body = (
+        f"<h1>{esc(capital(name))}</h1>\n<p class=\"iri\">{esc(iri)}</p>\n"
+        f"<p>Described on {link(here, target, name_of(ctx.graph, ctx.parts[iri]))}.</p>\n"
+    )
+    return frame(here, name, body, canonical=ctx.canonical(here), moved_to=target)
+
+
 def _part(ctx: Context, here: str, owner: str, part: Description) -> str:
-    title = f"{part.kind}: {part.label}" if part.label != part.iri else part.kind
+    named = part.label != short_iri(part.iri, brackets=False)
+    title = capital(part.label if named else part.kind)
     return (
-        f'<section id="{esc(fragment(part.iri, owner))}">\n<h2>{esc(title.capitalize())}</h2>\n'
+        f'<section id="{esc(fragment(part.iri, owner))}">\n<h2>{esc(title)}</h2>\n'
         f'<p class="iri">{esc(part.iri)}</p>\n'
         + _citations_of_part(ctx, here, part.iri)
         + _properties(ctx, here, None, part.properties)
@@ -117,7 +132,7 @@ def _citation(ctx: Context, here: str, citation: Citation) -> str:
     graph = ctx.graph
     what = "Report" if citation.kind == "report" else property_name(graph, citation.kind)
     article = link(here, ctx.target(citation.article), name_of(graph, citation.article))
-    head = f"{esc(what.capitalize())} in {article} ({esc(article_date(graph, citation.article))})"
+    head = f"{esc(capital(what))} in {article} ({esc(article_date(graph, citation.article))})"
     if citation.verb:
         head += f', reporting verb “{esc(citation.verb)}”'
     source = ctx.sources.of(graph, citation.article)
@@ -154,4 +169,6 @@ def span_section(ctx: Context, here: str, iri: str) -> str:
     return f"<h2>The words</h2>\n<blockquote>{words}</blockquote>\n<p>Read {jump}.</p>\n"
 
 
-__all__ = ["ALTERNATES", "citations_section", "resource_page", "span_section", "value_html"]
+__all__ = [
+    "ALTERNATES", "citations_section", "part_page", "resource_page", "span_section", "value_html",
+]

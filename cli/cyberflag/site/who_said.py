@@ -132,7 +132,7 @@ def _row(
         lines(values[2]),
         esc(values[3]),
         link(here, ctx.target(statement), words),
-        link(here, where, values[5].split("\n")[0])
+        link(here, where, name_of(ctx.graph, _iri(row, "article")))
         + "".join(f"<br>{esc(line)}" for line in [*values[5].split("\n")[1:], values[6]] if line),
     ]
     data = (

@@ -83,18 +83,26 @@ def name_of(graph: Triples, iri: str) -> str:
     article = graph.value(target.value, OA + "hasSource") if target is not None else None
     if of is not None and article is not None:  # a report
         return f"report in {name_of(graph, article.value)}"
+    span = _exact(graph, iri)  # a span: its words
+    if span is not None:
+        return f"“{snippet(span)}”"
     body = graph.value(iri, CF + "body")  # an article without a headline: its first words
-    exact = [
-        graph.value(selector.value, OA + "exact")
-        for selector in (graph.objects(body.value, OA + "hasSelector") if body else [])
-    ]
-    first_words = next((e for e in exact if e is not None), None)
+    first_words = _exact(graph, body.value) if body is not None else None
     if first_words is not None:
-        return f"“{snippet(first_words.value)}” (no headline)"
+        return f"“{snippet(first_words)}” (no headline)"
     role, organisation = graph.value(iri, ORG + "role"), graph.value(iri, ORG + "organization")
     if role is not None and organisation is not None:
         return f"{name_of(graph, role.value)}, {name_of(graph, organisation.value)}"
     return short_iri(iri, brackets=False)
+
+
+def _exact(graph: Triples, span: str) -> str | None:
+    """The words a span's quote selector gives, or ``None``."""
+    for selector in graph.objects(span, OA + "hasSelector"):
+        exact = graph.value(selector.value, OA + "exact")
+        if exact is not None:
+            return exact.value
+    return None
 
 
 def snippet(text: str) -> str:

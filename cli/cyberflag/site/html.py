@@ -121,6 +121,7 @@ mark { background: var(--mark); color: inherit; padding: 0 .05em; }
 :target, mark:target { outline: 3px solid #b35900; }
 .source { white-space: pre-wrap; font-family: Georgia, "Times New Roman", serif;
   font-size: 1.05rem; border-left: 4px solid var(--line); padding-left: 1rem; }
+.source sup { margin-left: .15em; }
 .source sup a { text-decoration: none; font-family: system-ui, sans-serif; font-size: .75rem; }
 blockquote { margin: .5rem 0 .5rem 1rem; font-family: Georgia, serif; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }

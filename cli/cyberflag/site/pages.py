@@ -76,16 +76,9 @@ def _part(ctx: Context, here: str, owner: str, part: Description) -> str:
     return (
         f'<section id="{esc(fragment(part.iri, owner))}">\n<h2>{esc(title)}</h2>\n'
         f'<p class="iri">{esc(part.iri)}</p>\n'
-        + _citations_of_part(ctx, here, part.iri)
         + _properties(ctx, here, None, part.properties)
         + "</section>\n"
     )
-
-
-def _citations_of_part(ctx: Context, here: str, iri: str) -> str:
-    """A report's own words in context (its parent's citations list them all too)."""
-    found = [c for c in citations(ctx.graph, ctx.parts.get(iri, iri)) if c.node == iri]
-    return "".join(_citation(ctx, here, c) for c in found)
 
 
 def _properties(
@@ -115,7 +108,7 @@ def value_html(ctx: Context, here: str, value: Value) -> str:
     target = ctx.target(value.term.value)
     if target is not None:
         return link(here, target, value.label)
-    if value.label != value.term.value and not value.term.value.startswith("https://w3id.org/"):
+    if value.label != short_iri(value.term.value, brackets=False):  # a named term of a vocabulary
         return f'{esc(value.label)} <span class="iri">{esc(value.term.value)}</span>'
     return f'<span class="iri">{esc(value.term.value)}</span>'
 

@@ -13,6 +13,7 @@ from cyberflag.cli.options import (
     data_option,
     endpoint_options,
     engine_option,
+    engine_option_with,
     exit_codes,
     store_option,
 )
@@ -78,7 +79,12 @@ def show_resource(
     help="Where the site will be published: pages name their address there "
     "(<link rel=canonical>). Default: the IRIs' own base, https://w3id.org/cyberflag/.",
 )
-@engine_option
+@engine_option_with(
+    "rdflib",
+    "SPARQL engine. rdflib (the default here) keeps every literal as the data writes it; "
+    "Oxigraph is faster but gives derived integer types (xsd:nonNegativeInteger) as "
+    "xsd:integer, so the pages' Turtle and JSON-LD would differ from the data.",
+)
 @data_option
 @endpoint_options
 @store_option

@@ -100,6 +100,24 @@ def test_show_observation_names_its_article_and_characters(runner: CliRunner) ->
     assert f"characters {row['start'].value}-{row['end'].value}" in result.stdout
 
 
+def test_show_on_a_terminal_uses_reverse_video() -> None:
+    from cyberflag.site.evidence import Sources
+    from cyberflag.site.graph import load_around
+    from cyberflag.site.show import render
+
+    graph = load_around(default_engine(), STATEMENT)
+    text = render(graph, STATEMENT, Sources(None), 100, highlight=True)
+    assert "\x1b[7mThis can’t be left to chance.\x1b[27m" in text
+    assert "[[" not in text
+
+
+def test_show_span_in_its_sentence(runner: CliRunner) -> None:
+    result = run(runner, "show", f"cfd:span/{ARTICLE_SLUG}/1380-1409")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("“This can’t be left to chance.”\n")
+    assert "Mr Bailey told Police Professional: “[[This can’t be left to chance.]]" in result.stdout
+
+
 @pytest.mark.parametrize("name", ["cfd:person/nobody", "https://example.org/x", "nope:thing"])
 def test_show_unknown_resource_is_one_line_exit_2(runner: CliRunner, name: str) -> None:
     assert name in one_line_error(run(runner, "show", name))

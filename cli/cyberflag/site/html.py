@@ -73,9 +73,10 @@ def frame(
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)} · cyberflag</title>\n" + "\n".join(links) + "\n</head>\n<body>\n"
+        '<a class="skip" href="#main">Skip to the content</a>\n'
         f'<header><nav aria-label="Site"><a href="{home}">cyberflag</a> · '
         f'<a href="{said}">Who said what</a></nav></header>\n'
-        f"<main>\n{body}</main>\n"
+        f'<main id="main">\n{body}</main>\n'
         "<footer><p>How UK news reported police-recorded online child sexual abuse, 2016-2020: "
         "every fact is linked to the words of the article it comes from.</p></footer>\n"
         + script + "</body>\n</html>\n"
@@ -129,6 +130,8 @@ th, td { border-bottom: 1px solid var(--line); padding: .35rem .4rem; text-align
   vertical-align: top; }
 th { background: #f2f2f2; }
 [hidden] { display: none !important; }
+.skip { position: absolute; left: -999px; }
+.skip:focus { position: static; }
 .filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; margin: 1rem 0; }
 .filters label { display: flex; flex-direction: column; font-size: .9rem; }
 .inferred { font-style: italic; }

@@ -11,7 +11,7 @@ import textwrap
 
 from cyberflag.rdf.prefixes import PREFIXES
 from cyberflag.site.describe import Description, Property, describe, name_of
-from cyberflag.site.evidence import Citation, Sources, citations, in_context
+from cyberflag.site.evidence import Citation, Sources, citations, in_context, span_of
 from cyberflag.site.graph import Triples
 from cyberflag.text.iri import short_iri
 from cyberflag.text.who_said import date_cell
@@ -37,7 +37,10 @@ def render(
     if description.incoming:
         lines += ["", "Referred to by:"]
         lines += _properties("", description.incoming, width)
-    cited = citations(graph, iri)
+    span = span_of(graph, iri)  # a span is shown in its sentence, as a report is
+    cited = citations(graph, iri) or (
+        [Citation("span", iri, span.article, (span,), None, None)] if span is not None else []
+    )
     if cited:
         lines += ["", "In the articles:"]
         for number, citation in enumerate(cited, 1):
@@ -96,7 +99,9 @@ def article_date(graph: Triples, article: str) -> str:
 def _citation(graph: Triples, sources: Sources, citation: Citation, number: int, width: int) -> (
     list[str]
 ):
-    what = "report" if citation.kind == "report" else name_of(graph, citation.kind)
+    what = citation.kind if citation.kind in ("report", "span") else name_of(
+        graph, citation.kind
+    )
     head = (
         f"{number}. {what} in {name_of(graph, citation.article)} "
         f"({article_date(graph, citation.article)})"

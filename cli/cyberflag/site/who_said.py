@@ -125,8 +125,9 @@ def _row(
     words = values[4]
     cited = [c for c in citations(ctx.graph, statement) if c.node == report]
     where = ctx.span_target(cited[0].spans[0]) if cited else ctx.target(_iri(row, "article"))
+    date = lines(values[0])
     cells = [
-        lines(values[0]),
+        f'<span class="inferred">{date}</span>' if "(inferred)" in values[0] else date,
         link(here, ctx.target(_iri(row, "speaker")), values[1].split("\n")[0])
         + "".join(f"<br>{esc(line)}" for line in values[1].split("\n")[1:]),
         lines(values[2]),

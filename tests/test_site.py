@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner, Result
@@ -155,7 +156,7 @@ def test_every_statement_and_observation_has_a_page(built_site: Path) -> None:
 
 
 def source_div(page: str) -> str:
-    match = re.search(r'<div class="source">(.*?)</div>', page, re.S)
+    match = re.search(r'<div class="source"[^>]*>(.*?)</div>', page, re.S)
     assert match is not None
     return match.group(1)
 
@@ -206,6 +207,30 @@ def test_void_describes_the_dataset(built_site: Path) -> None:
                   .value)  # type: ignore[union-attr]
     found = list(void.objects(None, URIRef("http://rdfs.org/ns/void#triples")))
     assert [int(t) for t in found] == [triples]
+
+
+def test_every_link_and_anchor_resolves(built_site: Path) -> None:
+    """Every relative link of every page names a file of the site, and every #anchor an id of
+    its page; no page has an id twice."""
+    pages = sorted(built_site.rglob("*.html"))
+    ids: dict[Path, set[str]] = {}
+    for page in pages:
+        found = re.findall(r' id="([^"]+)"', page.read_text("utf-8"))
+        assert len(found) == len(set(found)), page
+        ids[page.resolve()] = set(found)
+    broken = []
+    for page in pages:
+        for href in re.findall(r'(?:href="|url=)([^"]+)"', page.read_text("utf-8")):
+            if re.match(r"[a-z]+:", href):
+                continue
+            path, _, anchor = href.partition("#")
+            target = (page.parent / unquote(path)).resolve() if path else page.resolve()
+            if not target.is_file() or (
+                anchor and target.suffix == ".html" and unquote(anchor) not in ids[target]
+            ):
+                broken.append(f"{page.relative_to(built_site)}: {href}")
+    assert broken == []
+    assert len(pages) > 100
 
 
 def test_a_reports_iri_resolves_to_its_statements_page(built_site: Path) -> None:

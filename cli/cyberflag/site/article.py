@@ -55,7 +55,10 @@ def source_section(ctx: Context, here: str, article: str) -> str:
         if s is not None and s.article == article
     )
     supports = {span: supported(ctx, span.iri) for span in spans}
-    spans = [s for s in spans if supports[s]]  # the body's own span cites nothing
+    # the body's own span (cf:body) supports no fact: its anchor is the whole text, unmarked
+    whole = [s for s in spans if (s.start, s.end) == (source.body_start, source.body_end)]
+    spans = [s for s in spans if s not in whole or supports[s]]
+    div_id = next((f' id="{s.anchor}"' for s in whole if s not in spans), "")
     inside = [s for s in spans if source.body_start <= s.start and s.end <= source.body_end]
     outside = [s for s in spans if s not in inside]
     facts: dict[str, int] = {}
@@ -76,7 +79,7 @@ def source_section(ctx: Context, here: str, article: str) -> str:
         "<h2>The article’s text</h2>\n",
         '<p class="note">The body as published; cited words are marked, each followed by the '
         "numbers of the facts it supports.</p>\n",
-        f'<div class="source">{body}</div>\n',
+        f'<div class="source"{div_id}>{body}</div>\n',
     ]
     if outside:
         items = "".join(

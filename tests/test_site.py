@@ -144,6 +144,9 @@ def test_site_writes_a_page_per_resource_with_its_descriptions(built_site: Path)
     jsonld = Graph().parse(folder / "index.jsonld", format="json-ld")
     assert len(turtle) == len(jsonld) > 0
     assert set(turtle.subjects()) == {URIRef(BAILEY)}
+    organisation = (built_site / "id" / "org" / "npcc" / "index.html").read_text("utf-8")
+    assert "<h2>Members over time</h2>" in organisation
+    assert 'href="../../person/simon-bailey/index.html">Simon Bailey</a>' in organisation
     for name in ("index.html", "who-said/index.html", "void.ttl", "assets/site.css", MARKER):
         assert (built_site / name).is_file(), name
 

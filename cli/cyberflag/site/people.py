@@ -20,14 +20,33 @@ if TYPE_CHECKING:
 ORG, CF = PREFIXES["org"], PREFIXES["cf"]
 
 
+ROLE_VIEWS = {
+    # the property pointing at the page's resource → (heading, the other party's property, its
+    # column)
+    ORG + "member": ("Roles over time", ORG + "organization", "Organisation"),
+    ORG + "organization": ("Members over time", ORG + "member", "Member"),
+}
+"""A person's page lists the roles they held; an organisation's, the people who held them."""
+
+
 def roles_section(ctx: Context, here: str, iri: str) -> str:
-    """A table of ``iri``'s memberships: role, organisation, term where known, and the
-    articles (with dates) that state them, linked to their words."""
+    """Tables of the memberships pointing at ``iri`` (as member, or as organisation): role, the
+    other party, term where known, and the articles (with dates) that state them, linked to
+    their words."""
+    return "".join(
+        _memberships(ctx, here, iri, via, heading, other, column)
+        for via, (heading, other, column) in ROLE_VIEWS.items()
+    )
+
+
+def _memberships(
+    ctx: Context, here: str, iri: str, via: str, heading: str, other: str, column: str
+) -> str:
     graph = ctx.graph
     rows = []
-    for membership in graph.subjects(ORG + "member", iri):
+    for membership in graph.subjects(via, iri):
         role = graph.value(membership, ORG + "role")
-        organisation = graph.value(membership, ORG + "organization")
+        party = graph.value(membership, other)
         during = graph.value(membership, ORG + "memberDuring")
         spans = sorted(
             s for s in (span_of(graph, t.value) for p in EVIDENCE
@@ -44,8 +63,7 @@ def roles_section(ctx: Context, here: str, iri: str) -> str:
         dates = min((article_date(graph, s.article) for s in spans), default="")
         cells = [
             link(here, ctx.target(role.value), name_of(graph, role.value)) if role else "",
-            link(here, ctx.target(organisation.value), name_of(graph, organisation.value))
-            if organisation else "",
+            link(here, ctx.target(party.value), name_of(graph, party.value)) if party else "",
             link(here, ctx.target(during.value), name_of(graph, during.value)) if during else "",
             stated,
             link(here, ctx.target(membership), "membership"),
@@ -55,9 +73,9 @@ def roles_section(ctx: Context, here: str, iri: str) -> str:
         return ""
     body = "".join(f"<tr>{cells}</tr>\n" for _, _, cells in sorted(rows))
     return (
-        "<h2>Roles over time</h2>\n<table>\n<caption class=\"note\">Each role as the articles "
+        f"<h2>{heading}</h2>\n<table>\n<caption class=\"note\">Each role as the articles "
         "state it; the article's date is when it was held.</caption>\n<thead><tr>"
-        '<th scope="col">Role</th><th scope="col">Organisation</th><th scope="col">Term</th>'
+        f'<th scope="col">Role</th><th scope="col">{column}</th><th scope="col">Term</th>'
         '<th scope="col">Stated in</th><th scope="col">Record</th></tr></thead>\n'
         f"<tbody>\n{body}</tbody>\n</table>\n"
     )

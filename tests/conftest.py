@@ -550,3 +550,15 @@ def synthetic_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("synthetic") / "data"
     bench_generate().generate(target, SYNTHETIC_ARTICLES, seed=0)
     return target
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The static site of the shipped data, built once per session with ``cyberflag site``.
+    Read-only: tests that rebuild or change a site build their own."""
+    from cyberflag.cli import cli
+
+    target = tmp_path_factory.mktemp("site") / "site"
+    result = CliRunner().invoke(cli, ["site", "-o", str(target)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return target

@@ -669,8 +669,8 @@ def test_who_said_bailey_json_has_every_column(runner: CliRunner) -> None:
     assert document["head"]["vars"] == [
         "date", "earliest", "latest", "datePrecision", "dateInferred", "speaker", "speakerName",
         "roles", "attributionInferred", "attributionReasoning", "kind", "draft", "headlineClaim",
-        "verb", "text", "campaign", "campaignLabel", "statement", "article", "headline", "publisher",
-        "publisherName", "position", "report", "articleCount",
+        "verb", "text", "campaign", "campaignLabel", "statement", "article", "headline",
+        "publisher", "publisherName", "position", "report", "articleCount",
     ]
     rows = bindings(out)
     assert [r["text"] for r in rows] == BAILEY_TEXTS

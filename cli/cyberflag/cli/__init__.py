@@ -37,6 +37,8 @@ COMMANDS = {
     "quote": "curate:add_quote",
     "review": "curate:review_drafts",
     "serve": "server:serve_data",
+    "show": "site:show_resource",
+    "site": "site:build_site",
     "sparql": "query:run_sparql",
     "stats": "data:show_stats",
     "validate": "check:validate_data",

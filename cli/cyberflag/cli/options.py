@@ -140,15 +140,27 @@ ENGINES = ("oxigraph", "rdflib")
 pyoxigraph; a test checks that the two agree)."""
 
 
-def engine_option(func: F) -> F:
-    """``--engine oxigraph|rdflib``: which SPARQL engine answers (Oxigraph is the fast default)."""
-    return click.option(
-        "--engine",
-        type=click.Choice(list(ENGINES), case_sensitive=False),
-        default=ENGINES[0],
-        show_default=True,
-        help="SPARQL engine: Oxigraph (fast) or rdflib (slower; an independent implementation).",
-    )(func)
+ENGINE_HELP = "SPARQL engine: Oxigraph (fast) or rdflib (slower; an independent implementation)."
+
+
+def engine_option_with(default: str, help_text: str = ENGINE_HELP) -> Callable[[F], F]:
+    """``--engine oxigraph|rdflib`` with its own default, for a command that needs the other
+    engine's strength (``site`` publishes literals exactly as written: rdflib)."""
+
+    def decorator(func: F) -> F:
+        return click.option(
+            "--engine",
+            type=click.Choice(list(ENGINES), case_sensitive=False),
+            default=default,
+            show_default=True,
+            help=help_text,
+        )(func)
+
+    return decorator
+
+
+engine_option = engine_option_with(ENGINES[0])
+"""``--engine oxigraph|rdflib``: which SPARQL engine answers (Oxigraph is the fast default)."""
 
 
 @dataclass(frozen=True)

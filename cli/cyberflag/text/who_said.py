@@ -29,7 +29,7 @@ def rows(result: SelectResult) -> list[list[str]]:
             return term.value if term is not None else ""
 
         out.append([
-            _date(get("date"), get("earliest"), get("latest")),
+            date_cell(get("date"), get("earliest"), get("latest")),
             _speaker(get("speakerName"), get("roles"), get("attributionInferred") == "true"),
             get("kind")
             + ("\n(draft)" if get("draft") == "true" else "")  # rule 15: not yet reviewed
@@ -43,7 +43,7 @@ def rows(result: SelectResult) -> list[list[str]]:
     return out
 
 
-def _date(date: str, earliest: str, latest: str) -> str:
+def date_cell(date: str, earliest: str, latest: str) -> str:
     """The date, or the range an undated article's date inference allows, marked as inferred."""
     if date:
         return date
@@ -102,4 +102,4 @@ def render(result: SelectResult, width: int | None) -> str:
     return table.render_columns(COLUMNS, cells, widths)
 
 
-__all__ = ["COLUMNS", "NO_MATCH", "also_in", "folded", "records", "render", "rows"]
+__all__ = ["COLUMNS", "NO_MATCH", "also_in", "date_cell", "folded", "records", "render", "rows"]

@@ -1,0 +1,161 @@
+"""The built site in a real browser: headless Chromium driven by Playwright, never mocked.
+
+The pages must work as plain files (``file://``), offline: every request a page makes is recorded
+and any that is not a file of the site fails the test; so does any console error. Chromium is the
+system's (``apt-get install chromium``; ``.ci/run`` installs it), never one Playwright downloads:
+set ``CYBERFLAG_CHROMIUM`` to use another binary. A missing browser fails the tests, it does not
+skip them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+STATEMENT = "id/statement/bailey-cant-be-left-to-chance/index.html"
+
+
+def chromium_path() -> str:
+    found = os.environ.get("CYBERFLAG_CHROMIUM") or shutil.which("chromium") or shutil.which(
+        "chromium-browser"
+    )
+    if not found:
+        pytest.fail("no Chromium: apt-get install -y chromium (or set CYBERFLAG_CHROMIUM)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
+        yield launched
+        launched.close()
+
+
+class Visit:
+    """A page with what it logged and requested."""
+
+    def __init__(self, browser: Browser, site: Path, javascript: bool = True) -> None:
+        self.site = site.resolve()
+        self.context = browser.new_context(java_script_enabled=javascript)
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page: Page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route: Route) -> None:
+        url = route.request.url
+        if url.startswith(self.site.as_uri() + "/"):
+            route.continue_()
+        else:  # nothing may leave the machine, nor read outside the site
+            self.outside.append(url)
+            route.abort()
+
+    def open(self, path: str) -> Page:
+        self.page.goto((self.site / path).as_uri())
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser: Browser, built_site: Path) -> Iterator[Visit]:
+    opened = Visit(browser, built_site)
+    yield opened
+    opened.close()
+
+
+def sample_pages(site: Path) -> list[str]:
+    """The front page, who-said, and the first page of each kind of resource."""
+    pages = ["index.html", "who-said/index.html"]
+    for kind in sorted((site / "id").iterdir()):
+        first = sorted(kind.rglob("index.html"))[0]
+        pages.append(str(first.relative_to(site)))
+    return pages
+
+
+def test_pages_load_offline_without_errors(visit: Visit, built_site: Path) -> None:
+    pages = sample_pages(built_site)
+    assert len(pages) > 10
+    for path in pages:
+        page = visit.open(path)
+        assert page.locator("h1").count() == 1, path
+        assert page.locator("main").count() == 1, path
+    assert visit.errors == []
+    assert visit.outside == []
+
+
+def test_who_said_filter_changes_the_rows(visit: Visit) -> None:
+    page = visit.open("who-said/index.html")
+    rows = page.locator("#said tbody tr")
+    total = rows.count()
+    assert page.locator("#filters").is_visible()
+    assert page.locator("#said tbody tr:visible").count() == total
+
+    page.select_option("#f-person", "Simon Bailey")
+    shown = page.locator("#said tbody tr:visible")
+    assert 0 < shown.count() < total
+    speakers = shown.locator("td:nth-child(2) a").all_inner_texts()
+    assert set(speakers) == {"Simon Bailey"}
+    assert page.locator("#count").inner_text() == f"{shown.count()} of {total} reports shown"
+
+    page.select_option("#f-person", "")
+    page.fill("#f-words", "thousand eyes")
+    words = page.locator("#said tbody tr:visible td:nth-child(5)").all_inner_texts()
+    assert words
+    assert all("thousand eyes" in w.lower() for w in words)
+
+    page.fill("#f-words", "")
+    page.select_option("#f-kind", "headline")
+    kinds = page.locator("#said tbody tr:visible td:nth-child(3)").all_inner_texts()
+    assert kinds
+    assert all(k.startswith("headline") for k in kinds)
+    page.select_option("#f-kind", "")
+    organisation = page.locator("#f-organisation option").nth(1).get_attribute("value")
+    assert organisation
+    page.select_option("#f-organisation", organisation)
+    assert 0 < page.locator("#said tbody tr:visible").count() < total
+    assert visit.errors == []
+
+
+def test_who_said_is_readable_without_javascript(browser: Browser, built_site: Path) -> None:
+    plain = Visit(browser, built_site, javascript=False)
+    try:
+        page = plain.open("who-said/index.html")
+        assert not page.locator("#filters").is_visible()
+        rows = page.locator("#said tbody tr")
+        assert rows.count() > 0
+        assert page.locator("#said tbody tr:visible").count() == rows.count()
+    finally:
+        plain.close()
+
+
+def test_statement_links_to_its_highlighted_words_and_back(visit: Visit) -> None:
+    page = visit.open(STATEMENT)
+    statement_url = page.url
+    quoted = page.locator(".citation blockquote mark").first.inner_text()
+    page.locator(".citation a", has_text="characters").first.click()
+    page.wait_for_url("**/article/**")
+    anchor = page.url.split("#", 1)[1]
+    assert anchor.startswith("span-")
+    target = page.locator(":target")
+    assert target.evaluate("node => node.tagName") == "MARK"
+    assert target.inner_text() == quoted
+    assert target.is_visible()
+    page.locator(f'sup[data-for="{anchor}"] a[href*="bailey-cant-be-left-to-chance"]').click()
+    page.wait_for_url(statement_url)
+    assert page.locator("h1").inner_text().startswith("Simon Bailey")
+    assert visit.errors == []
+    assert visit.outside == []

@@ -15,7 +15,7 @@ from cyberflag.cli.options import (
     store_option,
     width_option,
 )
-from cyberflag.errors import EXIT_FAILURE
+from cyberflag.errors import EXIT_FAILURE, CyberflagError
 from cyberflag.text.formats import TEXT_FORMATS
 from cyberflag.text.table import terminal_width
 
@@ -84,10 +84,15 @@ def validate_data(
     of such data runs in chunks, side by side in --jobs worker processes.
     """
     from cyberflag.checks import runner
+    from cyberflag.curation.edit import draft_counts
 
     run = runner.run(data, layers=layers or LAYERS, incremental=True, full=full, store=store,
                      jobs=jobs, note=lambda line: click.echo(f"cyberflag: note: {line}", err=True))
-    print_report(run, data, fmt, width)
+    try:
+        drafts = draft_counts(data, store)
+    except CyberflagError:  # data the engine cannot load: the syntax layer has said why
+        drafts = {}
+    print_report(run, data, fmt, width, drafts=drafts)
     ctx.exit(0 if run.ok else EXIT_FAILURE)
 
 
@@ -109,7 +114,8 @@ def list_conflicts(data: Path | None, fmt: str, width: int | None) -> None:
 
 
 def print_report(
-    run: CheckRun, data: Path | None, fmt: str, width: int | None, command: str = "validate"
+    run: CheckRun, data: Path | None, fmt: str, width: int | None, command: str = "validate",
+    drafts: dict[str, int] | None = None,
 ) -> None:
     """Print a validation run as text (wrapped to the terminal) or JSON."""
     from cyberflag.rdf.graphs import display_path
@@ -118,9 +124,10 @@ def print_report(
 
     where = display_path(data if data is not None else data_dir())
     if fmt == "json":
-        click.echo(report.format_json(run, where), nl=False)
+        click.echo(report.format_json(run, where, drafts), nl=False)
     else:
         text = report.format_text(
-            run, where, terminal_width(width) or 0, command, ran_only=command != "validate"
+            run, where, terminal_width(width) or 0, command, ran_only=command != "validate",
+            drafts=drafts,
         )
         click.echo(text, nl=False)

@@ -79,6 +79,29 @@ def open_article(name: str, data: Path | None) -> ArticleFile:
     return ArticleFile(slug, path, text, (entry["body_start"], entry["body_end"]), graph)
 
 
+DRAFTS_QUERY = """\
+PREFIX cf: <https://w3id.org/cyberflag/ontology#>
+SELECT ?g (COUNT(DISTINCT ?node) AS ?drafts) WHERE {
+  GRAPH ?g { ?node cf:curationStatus cf:Draft }
+}
+GROUP BY ?g
+ORDER BY ?g
+"""
+
+
+def draft_counts(data: Path | None, store: Path | None = None) -> dict[str, int]:
+    """How many drafts await review, by data file (``articles/SLUG.ttl``): what `validate`
+    lists, drafts being no errors (rule 15)."""
+    from urllib.parse import unquote
+
+    from cyberflag.rdf.files import GRAPH_BASE
+    from cyberflag.sparql.engines import default_engine
+
+    rows = default_engine(data, "oxigraph", store).select(DRAFTS_QUERY).dicts()
+    return {unquote(r["g"].value[len(GRAPH_BASE):]) + ".ttl": int(r["drafts"].value)
+            for r in rows if r["g"].value.startswith(GRAPH_BASE)}
+
+
 def _line_col(text: str, at: int) -> str:
     line = text.count("\n", 0, at) + 1
     return f"line {line}, column {at - (text.rfind(chr(10), 0, at) + 1) + 1}"
@@ -271,7 +294,7 @@ __all__ = [
     "ArticleFile",
     "accept",
     "article_slug",
-    "collect",
+    "collect", "draft_counts",
     "drafts",
     "find_words",
     "first_offset",

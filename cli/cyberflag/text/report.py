@@ -64,7 +64,8 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
 
 
 def format_text(
-    run: CheckRun, where: str, width: int = 100, command: str = "validate", ran_only: bool = False
+    run: CheckRun, where: str, width: int = 100, command: str = "validate", ran_only: bool = False,
+    drafts: dict[str, int] | None = None,
 ) -> str:
     """The report for people, wrapped to ``width`` columns (0: no wrapping). ``ran_only`` leaves
     out the layers that were not run (``conflicts`` runs one layer: five "skipped" rows say
@@ -87,6 +88,10 @@ def format_text(
         lines += _wrap(f.message, width, "      ", "      ")
         for line in f.detail:
             lines += _wrap(line, width, "      - ", "        ")
+    if drafts:  # rule 15: drafts are counted and listed, not errors
+        total = sum(drafts.values())
+        lines += ["", f"drafts: {total} awaiting review (cyberflag review lists them)"]
+        lines += [f"  {file}  {count}" for file, count in sorted(drafts.items())]
     counts = Counter(f.severity for f in run.findings)
     lines += [
         "",
@@ -97,7 +102,7 @@ def format_text(
     return "\n".join(lines) + "\n"
 
 
-def format_json(run: CheckRun, where: str) -> str:
+def format_json(run: CheckRun, where: str, drafts: dict[str, int] | None = None) -> str:
     payload = {
         "data": where,
         "ok": run.ok,
@@ -112,6 +117,7 @@ def format_json(run: CheckRun, where: str) -> str:
             for layer in LAYERS
         ],
         "findings": [f.to_json() for f in run.findings],
+        "drafts": drafts or {},
     }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 

@@ -312,7 +312,6 @@ class Bench:
     def size(self, label: str, triples_wanted: int) -> None:
         sys.path.insert(0, str(BENCH))
         import generate  # bench/generate.py
-
         from cyberflag.index import opening
         from cyberflag.index import sources as index_sources
         from cyberflag.queries import catalogue, header

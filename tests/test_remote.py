@@ -17,7 +17,7 @@ from cyberflag.errors import EndpointError, redact_url
 from cyberflag.queries import catalogue
 from cyberflag.server.push import push
 from cyberflag.sparql.engines import OxigraphEngine
-from cyberflag.sparql.remote import RemoteEngine
+from cyberflag.sparql.remote import LISTING_HINT, RemoteEngine
 from cyberflag.sparql.results import rows_equal
 
 from conftest import (
@@ -230,6 +230,10 @@ def test_http_errors_show_the_server_message(
     server = scripted_server(lambda seen, n: (status, {"Content-Type": "text/html"}, body))
     url = f"{server.base}/sparql"
     error = one_line_error(run(runner, "query", "stats", "--endpoint", url))
+    # The first request lists the graphs: the error says how to do without it.
+    assert error == f"cyberflag: error: {url}: {shown} {LISTING_HINT}\n"
+    graph = "https://w3id.org/cyberflag/id/graph/entities"
+    error = one_line_error(run(runner, "query", "stats", "--endpoint", url, "--graph", graph))
     assert error == f"cyberflag: error: {url}: {shown}\n"
 
 

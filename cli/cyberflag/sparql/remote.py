@@ -17,8 +17,8 @@ empty or something else entirely, depending on the product and its configuration
 names its dataset with the SPARQL Protocol's ``default-graph-uri`` and ``named-graph-uri``
 parameters: the project's graphs, and only those, are both the default graph (their merge) and the
 named graphs. Which graphs: those the caller names, or else every graph on the server whose IRI
-starts with :data:`GRAPH_BASE` (found with one small query, ``GRAPH ?g {}``), so that a teammate's
-newer push is seen even when the local checkout is older.
+starts with :data:`GRAPH_BASE` (found with one small query, or two: see :func:`discover_graphs`),
+so that a teammate's newer push is seen even when the local checkout is older.
 
 Every request goes through :mod:`cyberflag.sparql.transport`, the project's one HTTP path:
 credentials from the environment, a deadline on the whole answer, a bound on its size. SPARQLWrapper
@@ -51,6 +51,9 @@ from cyberflag.sparql.transport import DEFAULT_TIMEOUT, Limits, send
 from cyberflag.sparql.wire import check_url, server_message
 
 JSON_RESULTS = "application/sparql-results+json"
+LISTING_HINT = "(while listing its named graphs: name them with --graph to skip this)"
+"""Added to a server's error answer to the graph discovery: a server that cannot list its graphs
+can still run every query over graphs it is told."""
 
 # --- results --------------------------------------------------------------------------------------
 
@@ -225,15 +228,33 @@ def discover_graphs(
 ) -> list[str]:
     """The named graphs on the server whose IRI starts with ``prefix``, sorted.
 
-    ``GRAPH ?g {}`` lists graphs without reading their triples, so this stays cheap on a server
-    that holds far more than this project.
+    First ``GRAPH ?g {}``, which lists graphs without reading their triples, so this stays cheap
+    on a server that holds far more than this project (Oxigraph, Fuseki). Some servers answer it
+    with no rows at all (Virtuoso matches the empty pattern in no graph): then the graphs are
+    found from their triples, ``GRAPH ?g { ?s ?p ?o }``, which reads every triple of the
+    project's graphs once but no other graph's (the prefix filter comes first), and its answer is
+    bounded like any other. A server that refuses both gives one error saying so, and that
+    ``--graph`` names the graphs instead.
     """
-    text = (
-        "SELECT DISTINCT ?g WHERE { GRAPH ?g { } "
-        f"FILTER (STRSTARTS(STR(?g), {json.dumps(prefix)})) }} ORDER BY ?g"
-    )
-    result = select(endpoint, text, limits=limits)
-    return sorted(t.value for t in result.column("g") if t is not None and t.is_uri)
+    found: list[str] = []
+    for pattern in ("", "?s ?p ?o"):
+        text = (
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {pattern} }} "
+            f"FILTER (STRSTARTS(STR(?g), {json.dumps(prefix)})) }} ORDER BY ?g"
+        )
+        try:
+            result = select(endpoint, text, limits=limits)
+        except EndpointError as error:
+            # Unreachable, slow, garbled or refusing these credentials: --graph would not help.
+            if error.status is None or error.status in (401, 403):
+                raise
+            raise EndpointError(
+                endpoint, f"{error.message} {LISTING_HINT}", error.status
+            ) from None
+        found = sorted(t.value for t in result.column("g") if t is not None and t.is_uri)
+        if found:
+            break
+    return found
 
 
 def graph_counts(

@@ -15,7 +15,6 @@ from click.testing import CliRunner, Result
 from cyberflag.cli import cli
 from cyberflag.errors import EndpointError, redact_url
 from cyberflag.queries import catalogue
-from cyberflag.server.push import push
 from cyberflag.sparql.engines import OxigraphEngine
 from cyberflag.sparql.remote import LISTING_HINT, RemoteEngine
 from cyberflag.sparql.results import rows_equal
@@ -29,7 +28,7 @@ from conftest import (
     ScriptedServer,
     Seen,
     free_port,
-    start_oxigraph,
+    start_shared_oxigraph,
     stop_process,
 )
 
@@ -54,13 +53,8 @@ def one_line_error(result: Result, code: int = 1) -> str:
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     """One server with the shipped data pushed, and another party's graph beside it."""
-    server = start_oxigraph(tmp_path_factory.mktemp("shared") / "store")
+    server = start_shared_oxigraph(tmp_path_factory.mktemp("shared") / "store")
     try:
-        server.run_update(
-            "INSERT DATA { GRAPH <http://example.org/other> { <http://schema.org/x> "
-            '<http://schema.org/headline> "Not ours" } }'
-        )
-        push(server.query, data=SHIPPED_DATA)
         yield server
     finally:
         stop_process(server.process)

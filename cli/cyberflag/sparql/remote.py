@@ -79,6 +79,20 @@ def _json_term(value: Any) -> Term:
     raise ValueError(f"unsupported term type {kind!r}")
 
 
+def _ask_as_table(doc: dict[str, Any]) -> bool | None:
+    """Virtuoso's answer to an ASK over a dataset given in the request: a table of one variable,
+    ``__ASK_RETVAL``, with a row holding 1 when the pattern matches and no row when it does not
+    (Virtuoso 7.2). ``None`` for anything else, which is then no answer to an ASK."""
+    results = doc.get("results")
+    rows = results.get("bindings") if isinstance(results, dict) else None
+    if doc["head"].get("vars") != ["__ASK_RETVAL"] or not isinstance(rows, list):
+        return None
+    values = [row.get("__ASK_RETVAL", {}).get("value") for row in rows if isinstance(row, dict)]
+    if values not in ([], ["1"], ["0"]):
+        return None
+    return values == ["1"]
+
+
 def parse_json_results(
     body: bytes | bytearray, form: str, content_type: str = ""
 ) -> SelectResult | AskResult:
@@ -90,9 +104,12 @@ def parse_json_results(
     if not isinstance(doc, dict) or not isinstance(doc.get("head"), dict):
         raise ValueError(_not_results(body, content_type, "no 'head'"))
     if form == "ASK":
-        if not isinstance(doc.get("boolean"), bool):
+        answer = doc.get("boolean")
+        if not isinstance(answer, bool):
+            answer = _ask_as_table(doc)
+        if answer is None:
             raise ValueError(_not_results(body, content_type, "no boolean for an ASK query"))
-        return AskResult(doc["boolean"])
+        return AskResult(answer)
     variables = doc["head"].get("vars", [])
     results = doc.get("results")
     bindings = results.get("bindings") if isinstance(results, dict) else None

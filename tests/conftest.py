@@ -422,9 +422,26 @@ class VirtuosoServer:
             "checkpoint",
         )
 
+    @property
+    def update(self) -> str:
+        """The authenticated SPARQL endpoint, which takes updates (HTTP Digest, as ``dba``)."""
+        return f"{self.base}/sparql-auth"
+
     def run_update(self, text: str) -> None:
         """Apply a SPARQL Update as ``dba`` (the anonymous endpoint may not write)."""
         self.isql(f"SPARQL {text}")
+
+    def quads(self, prefix: str) -> list[tuple[str, ...]]:
+        """Every quad of the named graphs whose IRI starts with ``prefix`` (not empty: Virtuoso's
+        STRSTARTS is false for an empty prefix), as sorted N-Triples terms."""
+        from cyberflag.sparql.remote import select
+
+        text = (
+            "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER (STRSTARTS(STR(?g), {json_string(prefix)})) }}"
+        )
+        rows = select(self.query, text).rows
+        return sorted(tuple(t.n3() if t is not None else "" for t in row) for row in rows)
 
 
 def start_virtuoso(location: Path) -> VirtuosoServer:
@@ -586,16 +603,23 @@ def scripted_server() -> Iterator[Callable[..., ScriptedServer]]:
 
 class CuttingProxy:
     """A TCP proxy to ``upstream`` (host, port) that cuts the first ``cuts`` connections whose
-    request starts with ``match``: it forwards the headers and half the body, then closes both
-    sides (a reset to the client). Other connections are relayed whole. With no upstream, every
-    connection is reset after its first bytes (a server that drops connections)."""
+    request starts with ``match``, after relaying ``spare`` of them whole: it forwards the headers
+    and half the body, then closes both sides (a reset to the client). Other connections are
+    relayed whole. With no upstream, every connection is reset after its first bytes (a server
+    that drops connections)."""
 
     def __init__(
-        self, upstream: tuple[str, int] | None, *, match: bytes = b"POST ", cuts: int = 1
+        self,
+        upstream: tuple[str, int] | None,
+        *,
+        match: bytes = b"POST ",
+        cuts: int = 1,
+        spare: int = 0,
     ) -> None:
         self.upstream = upstream
         self.match = match
         self.cuts_left = cuts
+        self.spare = spare  # matching connections relayed whole before the cutting starts
         self.cut_count = 0
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
@@ -627,7 +651,11 @@ class CuttingProxy:
                 client.close()
                 return
             first += chunk
-        cut = self.upstream is None or (first.startswith(self.match) and self.cuts_left > 0)
+        matches = first.startswith(self.match)
+        if matches and self.spare > 0:
+            self.spare -= 1
+            matches = False
+        cut = self.upstream is None or (matches and self.cuts_left > 0)
         if self.upstream is None:
             self.cut_count += 1
             self.reset(client)

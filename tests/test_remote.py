@@ -188,6 +188,30 @@ def test_redact_url() -> None:
     assert redact_url("http://example.org/q") == "http://example.org/q"
 
 
+def test_a_server_answering_in_xml(
+    runner: CliRunner, shared: OxigraphServer, scripted_server: Callable[..., ScriptedServer]
+) -> None:
+    """Every request accepts the SPARQL results XML format too: here the real Oxigraph server is
+    asked for XML only, and the commands print what they print locally."""
+    made: list[ScriptedServer] = []
+
+    def xml_only(seen: Seen, n: int) -> tuple:
+        headers = {**seen.headers, "Accept": "application/sparql-results+xml"}
+        answer = made[0].forward(Seen(seen.method, seen.path, headers, seen.body))
+        assert answer[1]["Content-Type"].startswith("application/sparql-results+xml")
+        return answer
+
+    made.append(scripted_server(xml_only, upstream=shared.base))
+    url = f"{made[0].base}/query"
+    for command in (("who-said", "--person", "Bailey"), ("query", "stats", "--format", "tsv"),
+                    ("sparql", "ASK { ?s ?p ?o }"), ("sparql", "ASK { ?s ?p 42 }")):
+        local = run(runner, *command)
+        remote = run(runner, *command, "--endpoint", url)
+        assert remote.exit_code == 0, remote.stderr
+        assert remote.stdout == local.stdout
+    assert all("application/sparql-results+xml" in r.headers["Accept"] for r in made[0].requests)
+
+
 # --- failures -------------------------------------------------------------------------------------
 
 

@@ -91,6 +91,14 @@ def test_query_command_output_is_identical(
     assert remote.stdout == local.stdout
 
 
+def test_stats_is_identical(runner: CliRunner, shared: OxigraphServer) -> None:
+    for fmt in ("text", "json"):
+        local = run(runner, "stats", "--format", fmt)
+        remote = run(runner, "stats", "--format", fmt, "--endpoint", shared.query)
+        assert remote.exit_code == 0, remote.stderr
+        assert remote.stdout == local.stdout
+
+
 def test_who_said_is_identical(runner: CliRunner, shared: OxigraphServer) -> None:
     local = run(runner, "who-said", "--person", "Bailey")
     remote = run(runner, "who-said", "--person", "Bailey", "--endpoint", shared.query)

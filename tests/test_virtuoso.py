@@ -175,6 +175,15 @@ def test_who_said_is_identical(runner: CliRunner, virtuoso: VirtuosoServer) -> N
     assert "Simon Bailey" in remote.stdout
 
 
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_stats_is_identical(runner: CliRunner, virtuoso: VirtuosoServer, fmt: str) -> None:
+    local = run(runner, "stats", "--format", fmt)
+    remote = run(runner, "stats", "--format", fmt, "--endpoint", virtuoso.query)
+    assert remote.exit_code == 0, remote.stderr
+    assert remote.stdout == local.stdout
+    assert "triples (data and ontology)  4007" in run(runner, "stats").stdout
+
+
 @pytest.mark.parametrize("name", ["who-said-what", "stats", "triples", "statistics-timeline"])
 @pytest.mark.parametrize("fmt", ["table", "csv", "json"])
 def test_query_command_output_is_identical(

@@ -449,7 +449,9 @@ def start_virtuoso(location: Path) -> VirtuosoServer:
     first start, in about 3 s) on free ports, and wait until its SPARQL endpoint answers."""
     binary = virtuoso_binary()
     location.mkdir(parents=True, exist_ok=True)
-    sql_port, http_port = free_port(), free_port()
+    sql_port = http_port = free_port()
+    while http_port == sql_port:  # two in a row may be the same free port
+        http_port = free_port()
     ini = location / "virtuoso.ini"
     ini.write_text(VIRTUOSO_INI.format(db=location, sql_port=sql_port, http_port=http_port))
     process = subprocess.Popen(

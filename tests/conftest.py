@@ -201,10 +201,10 @@ def free_port() -> int:
 
 
 def wait_for_sparql(
-    base: str, process: subprocess.Popen[bytes] | None, timeout: float = 20
+    base: str, process: subprocess.Popen[bytes] | None, timeout: float = 20, path: str = "/query"
 ) -> None:
-    """Poll ``base/query`` with ``ASK {}`` until it answers 200 (fail if the process exits)."""
-    probe = f"{base}/query?{urlencode({'query': 'ASK {}'})}"
+    """Poll ``base`` + ``path`` with ``ASK {}`` until it answers 200 (fail if the process exits)."""
+    probe = f"{base}{path}?{urlencode({'query': 'ASK {}'})}"
     deadline = time.monotonic() + timeout
     while True:
         if process is not None and process.poll() is not None:
@@ -313,6 +313,179 @@ def oxigraph_server(tmp_path: Path) -> Iterator[OxigraphServer]:
         yield server
     finally:
         stop_process(server.process)
+
+
+OTHER_PARTY = (
+    "INSERT DATA { GRAPH <http://example.org/other> { <http://schema.org/x> "
+    '<http://schema.org/headline> "Not ours" } }'
+)
+"""Another party's graph beside the project's on a shared server: no command may see it."""
+
+
+def start_shared_oxigraph(location: Path) -> OxigraphServer:
+    """An Oxigraph server holding another party's graph and the shipped data, pushed as a user
+    would (owners: tests/test_remote.py, tests/test_virtuoso.py). Stop it with stop_process."""
+    from cyberflag.server.push import push
+
+    server = start_oxigraph(location)
+    try:
+        server.run_update(OTHER_PARTY)
+        push(server.query, data=SHIPPED_DATA)
+    except BaseException:
+        stop_process(server.process)
+        raise
+    return server
+
+
+VIRTUOSO_MISSING = (
+    "OpenLink Virtuoso ('{name}') is not installed: apt-get install -y virtuoso-opensource "
+    "(.ci/run installs it)"
+)
+
+
+def virtuoso_binary(name: str = "virtuoso-t") -> Path:
+    """``virtuoso-t`` (the server) or ``isql-vt`` (its SQL client) on PATH; FAILS if missing.
+
+    As for Oxigraph: the Virtuoso tests are the evidence that the saved queries are portable, so
+    a missing server is a failure, never a skip.
+    """
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(VIRTUOSO_MISSING.format(name=name))
+    return Path(found)
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+DirsAllowed = {db}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+ThreadsPerQuery = 1
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {db}
+ServerThreads = 4
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+"""
+"""A private Virtuoso: its database, log and the files it may load all in one directory, both
+ports on 127.0.0.1, small buffers (80 MB), one thread a query (the test machines are small)."""
+
+
+@dataclass
+class VirtuosoServer:
+    """A real OpenLink Virtuoso on 127.0.0.1 (``virtuoso-t +foreground``), a private database."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+    location: Path
+    sql_port: int
+
+    @property
+    def query(self) -> str:
+        """The SPARQL endpoint (read-only for the anonymous user)."""
+        return f"{self.base}/sparql"
+
+    def isql(self, *statements: str) -> str:
+        """Run SQL statements as ``dba`` through ``isql-vt`` (Virtuoso's own client); fail with its
+        output when one fails."""
+        script = "".join(f"{statement};\n" for statement in statements)
+        done = subprocess.run(
+            [str(virtuoso_binary("isql-vt")), f"127.0.0.1:{self.sql_port}", "dba", "dba"],
+            input=script.encode(), capture_output=True, timeout=120, check=False,
+        )
+        out = done.stdout.decode(errors="replace")
+        if done.returncode != 0 or "*** Error" in out:
+            pytest.fail(f"isql-vt failed ({done.returncode}): {out[-2000:]}")
+        return out
+
+    def load(self, nquads: Path) -> None:
+        """Load an N-Quads file with Virtuoso's bulk loader (one graph per quad's graph)."""
+        target = self.location / nquads.name
+        if target != nquads:
+            shutil.copyfile(nquads, target)
+        self.isql(
+            f"ld_dir('{self.location}', '{target.name}', 'urn:cyberflag:unused')",
+            "rdf_loader_run()",
+            "checkpoint",
+        )
+
+    @property
+    def update(self) -> str:
+        """The authenticated SPARQL endpoint, which takes updates (HTTP Digest, as ``dba``)."""
+        return f"{self.base}/sparql-auth"
+
+    def run_update(self, text: str) -> None:
+        """Apply a SPARQL Update as ``dba`` (the anonymous endpoint may not write)."""
+        self.isql(f"SPARQL {text}")
+
+    def quads(self, prefix: str) -> list[tuple[str, ...]]:
+        """Every quad of the named graphs whose IRI starts with ``prefix`` (not empty: Virtuoso's
+        STRSTARTS is false for an empty prefix), as sorted N-Triples terms."""
+        from cyberflag.sparql.remote import select
+
+        text = (
+            "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER (STRSTARTS(STR(?g), {json_string(prefix)})) }}"
+        )
+        rows = select(self.query, text).rows
+        return sorted(tuple(t.n3() if t is not None else "" for t in row) for row in rows)
+
+
+def start_virtuoso(location: Path) -> VirtuosoServer:
+    """Start ``virtuoso-t`` in the foreground over a new database in ``location`` (created on
+    first start, in about 3 s) on free ports, and wait until its SPARQL endpoint answers."""
+    binary = virtuoso_binary()
+    location.mkdir(parents=True, exist_ok=True)
+    sql_port = http_port = free_port()
+    while http_port == sql_port:  # two in a row may be the same free port
+        http_port = free_port()
+    ini = location / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(db=location, sql_port=sql_port, http_port=http_port))
+    process = subprocess.Popen(
+        [str(binary), "+foreground", "+configfile", str(ini)],
+        cwd=location,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        wait_for_sparql(base, process, timeout=60, path="/sparql")
+    except BaseException:
+        stop_process(process)
+        raise
+    return VirtuosoServer(base, process, location, sql_port)
+
+
+def start_shared_virtuoso(location: Path) -> VirtuosoServer:
+    """A Virtuoso holding another party's graph and the shipped data (exported as N-Quads, one
+    graph per file, as ``cyberflag export`` writes it). Stop it with stop_process."""
+    from cyberflag.rdf.export import serialize
+    from cyberflag.rdf.graphs import load
+
+    server = start_virtuoso(location)
+    try:
+        server.run_update(OTHER_PARTY)
+        dump = location / "shipped.nq"
+        dump.write_text(serialize(load(SHIPPED_DATA), "nquads"), encoding="utf-8")
+        server.load(dump)
+    except BaseException:
+        stop_process(server.process)
+        raise
+    return server
 
 
 @pytest.fixture
@@ -432,16 +605,23 @@ def scripted_server() -> Iterator[Callable[..., ScriptedServer]]:
 
 class CuttingProxy:
     """A TCP proxy to ``upstream`` (host, port) that cuts the first ``cuts`` connections whose
-    request starts with ``match``: it forwards the headers and half the body, then closes both
-    sides (a reset to the client). Other connections are relayed whole. With no upstream, every
-    connection is reset after its first bytes (a server that drops connections)."""
+    request starts with ``match``, after relaying ``spare`` of them whole: it forwards the headers
+    and half the body, then closes both sides (a reset to the client). Other connections are
+    relayed whole. With no upstream, every connection is reset after its first bytes (a server
+    that drops connections)."""
 
     def __init__(
-        self, upstream: tuple[str, int] | None, *, match: bytes = b"POST ", cuts: int = 1
+        self,
+        upstream: tuple[str, int] | None,
+        *,
+        match: bytes = b"POST ",
+        cuts: int = 1,
+        spare: int = 0,
     ) -> None:
         self.upstream = upstream
         self.match = match
         self.cuts_left = cuts
+        self.spare = spare  # matching connections relayed whole before the cutting starts
         self.cut_count = 0
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
@@ -473,7 +653,11 @@ class CuttingProxy:
                 client.close()
                 return
             first += chunk
-        cut = self.upstream is None or (first.startswith(self.match) and self.cuts_left > 0)
+        matches = first.startswith(self.match)
+        if matches and self.spare > 0:
+            self.spare -= 1
+            matches = False
+        cut = self.upstream is None or (matches and self.cuts_left > 0)
         if self.upstream is None:
             self.cut_count += 1
             self.reset(client)

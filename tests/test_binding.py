@@ -132,11 +132,13 @@ def test_hostile_values_are_just_strings(
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_values_in_shipped_query(value: str) -> None:
-    """The bound text is the original plus one VALUES block after the WHERE brace, and parses."""
+    """The bound text is the original plus one VALUES block after the brace of the group that
+    filters on the parameters (who-said-what's sole sub-select), and parses."""
     query = catalogue.load("who-said-what")
     text = query.bind({"person": [value], "contains": [value]})
     syntax.check_syntax(text)
-    brace = binding.where_brace(query.text)
+    brace = binding.binding_brace(query.text)
+    assert brace > binding.where_brace(query.text)
     block = binding.values_block(query, {"person": [value], "contains": [value]})
     assert text == query.text[: brace + 1] + block + query.text[brace + 1 :]
     assert block.count("\n") == 4  # newlines in values are escaped, never raw
@@ -312,6 +314,29 @@ def test_where_brace_skips_comments_strings_iris(text: str) -> None:
     assert text[brace] == "{"
     # it is the brace of the outermost group: everything after it up to the end is the group
     assert text[:brace].rstrip().upper().endswith("WHERE")
+
+
+@pytest.mark.parametrize(
+    ("text", "inner"),
+    [
+        # the WHERE group holds only a sub-select: its parameters are bound inside it
+        ("SELECT ?n WHERE { { SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?_x } } }", True),
+        ("SELECT ?n { # why\n { SELECT ?s (1 AS ?n) { ?s ?p ?_x } GROUP BY ?s } }", True),
+        # anything beside the sub-select keeps them at the top, where the rest can see them
+        ("SELECT ?n WHERE { { SELECT ?s WHERE { ?s ?p ?o } } ?s ?q ?_x }", False),
+        ("SELECT ?n WHERE { ?s ?q ?_x { SELECT ?s WHERE { ?s ?p ?o } } }", False),
+        ("SELECT ?n WHERE { { ?s ?p ?_x } }", False),
+    ],
+)
+def test_binding_brace_descends_into_a_sole_subselect(text: str, inner: bool) -> None:
+    brace = binding.binding_brace(text)
+    assert text[brace] == "{"
+    top = binding.where_brace(text)
+    if inner:
+        assert brace > top
+        assert "?_x" in text[brace:].split("}")[0]
+    else:
+        assert brace == top
 
 
 def test_where_brace_without_where_keyword() -> None:

@@ -60,8 +60,9 @@ def test_command_help(runner: CliRunner, command: str) -> None:
 
 @pytest.mark.parametrize(
     ("command", "failure"),
-    [("stats", None), ("export", None), ("conflicts", None),
+    [("export", None), ("conflicts", None),
      ("who-said", "the SPARQL server (--endpoint) failed"),
+     ("stats", "the SPARQL server (--endpoint) failed"),
      ("push", "the server failed, or it does not hold exactly what was sent")],
 )
 def test_each_command_lists_its_own_exit_codes(

@@ -424,13 +424,13 @@ def test_query_unknown_name(runner: CliRunner) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        ("query", "articles", "--format", "xml"),
+        ("query", "articles", "--format", "yaml"),
         ("query", "articles", "--engine", "virtuoso"),
         ("query", "articles", "-p", "since"),
         ("query",),
         ("query", "articles", "--width", "-3"),
         ("who-said", "--kind", "quoted"),
-        ("sparql", "ASK {}", "--format", "xml"),
+        ("sparql", "ASK {}", "--format", "yaml"),
     ],
 )
 def test_usage_errors_are_one_line(runner: CliRunner, args: tuple[str, ...]) -> None:
@@ -439,8 +439,11 @@ def test_usage_errors_are_one_line(runner: CliRunner, args: tuple[str, ...]) -> 
 
 
 def test_unknown_format_names_the_choices(runner: CliRunner) -> None:
-    err = one_line_error(run(runner, "query", "articles", "--format", "xml"))
-    assert "'--format': 'xml' is not one of 'text', 'records', 'csv', 'tsv', 'json', 'jsonl'" in err
+    err = one_line_error(run(runner, "query", "articles", "--format", "yaml"))
+    assert (
+        "'--format': 'yaml' is not one of 'text', 'records', 'csv', 'tsv', 'json', 'jsonl', 'xml'"
+        in err
+    )
     assert "'table'" not in err  # an alias is accepted, never offered
 
 
@@ -814,10 +817,12 @@ def test_who_said_machine_formats(runner: CliRunner, fmt: str) -> None:
 
 def test_who_said_offers_only_row_formats(runner: CliRunner) -> None:
     # who-said always answers with rows: graph formats, which could only fail, are not offered
-    assert "[text|records|csv|tsv|json|jsonl]" in ok(run(runner, "who-said", "-h"))
+    assert "[text|records|csv|tsv|json|jsonl|xml]" in ok(run(runner, "who-said", "-h"))
     err = one_line_error(run(runner, "who-said", "--person", "Bailey", "--format", "turtle"))
-    assert "'turtle' is not one of 'text', 'records', 'csv', 'tsv', 'json', 'jsonl'" in err
-    assert "[text|records|csv|tsv|json|jsonl|turtle|nt|jsonld]" in ok(run(runner, "query", "-h"))
+    assert "'turtle' is not one of 'text', 'records', 'csv', 'tsv', 'json', 'jsonl', 'xml'" in err
+    assert "[text|records|csv|tsv|json|jsonl|xml|turtle|nt|jsonld]" in ok(
+        run(runner, "query", "-h")
+    )
 
 
 def test_who_said_no_match(runner: CliRunner) -> None:
@@ -1036,3 +1041,20 @@ def test_a_saved_query_nested_too_deep_names_its_file(runner: CliRunner, tmp_pat
     result = run(runner, "query", "deep", "--queries", str(tmp_path))
     assert result.exit_code == 2
     assert "deep.rq: the query nests groups, parentheses or brackets 40 deep" in result.output
+
+
+def test_xml_results_format(runner: CliRunner, tmp_path: Path) -> None:
+    """``--format xml`` (and ``-o FILE.srx``) writes the SPARQL Query Results XML Format, with
+    the rows ``--format json`` gives."""
+    from cyberflag.sparql.answers import parse_results
+
+    xml = ok(run(runner, "query", "people", "--format", "xml"))
+    as_json = ok(run(runner, "query", "people", "--format", "json"))
+    assert parse_results(xml.encode(), "SELECT", "application/sparql-results+xml") == (
+        parse_results(as_json.encode(), "SELECT", "application/sparql-results+json")
+    )
+    target = tmp_path / "people.srx"
+    ok(run(runner, "query", "people", "-o", str(target)))
+    assert target.read_text(encoding="utf-8") == xml
+    ask = ok(run(runner, "sparql", "ASK { ?s ?p ?o }", "--format", "xml"))
+    assert "<boolean>true</boolean>" in ask

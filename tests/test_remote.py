@@ -15,9 +15,8 @@ from click.testing import CliRunner, Result
 from cyberflag.cli import cli
 from cyberflag.errors import EndpointError, redact_url
 from cyberflag.queries import catalogue
-from cyberflag.server.push import push
 from cyberflag.sparql.engines import OxigraphEngine
-from cyberflag.sparql.remote import RemoteEngine
+from cyberflag.sparql.remote import LISTING_HINT, RemoteEngine
 from cyberflag.sparql.results import rows_equal
 
 from conftest import (
@@ -29,7 +28,7 @@ from conftest import (
     ScriptedServer,
     Seen,
     free_port,
-    start_oxigraph,
+    start_shared_oxigraph,
     stop_process,
 )
 
@@ -54,13 +53,8 @@ def one_line_error(result: Result, code: int = 1) -> str:
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     """One server with the shipped data pushed, and another party's graph beside it."""
-    server = start_oxigraph(tmp_path_factory.mktemp("shared") / "store")
+    server = start_shared_oxigraph(tmp_path_factory.mktemp("shared") / "store")
     try:
-        server.run_update(
-            "INSERT DATA { GRAPH <http://example.org/other> { <http://schema.org/x> "
-            '<http://schema.org/headline> "Not ours" } }'
-        )
-        push(server.query, data=SHIPPED_DATA)
         yield server
     finally:
         stop_process(server.process)
@@ -95,6 +89,14 @@ def test_query_command_output_is_identical(
     remote = run(runner, *args, "--endpoint", shared.query)
     assert remote.exit_code == 0, remote.stderr
     assert remote.stdout == local.stdout
+
+
+def test_stats_is_identical(runner: CliRunner, shared: OxigraphServer) -> None:
+    for fmt in ("text", "json"):
+        local = run(runner, "stats", "--format", fmt)
+        remote = run(runner, "stats", "--format", fmt, "--endpoint", shared.query)
+        assert remote.exit_code == 0, remote.stderr
+        assert remote.stdout == local.stdout
 
 
 def test_who_said_is_identical(runner: CliRunner, shared: OxigraphServer) -> None:
@@ -194,6 +196,30 @@ def test_redact_url() -> None:
     assert redact_url("http://example.org/q") == "http://example.org/q"
 
 
+def test_a_server_answering_in_xml(
+    runner: CliRunner, shared: OxigraphServer, scripted_server: Callable[..., ScriptedServer]
+) -> None:
+    """Every request accepts the SPARQL results XML format too: here the real Oxigraph server is
+    asked for XML only, and the commands print what they print locally."""
+    made: list[ScriptedServer] = []
+
+    def xml_only(seen: Seen, n: int) -> tuple:
+        headers = {**seen.headers, "Accept": "application/sparql-results+xml"}
+        answer = made[0].forward(Seen(seen.method, seen.path, headers, seen.body))
+        assert answer[1]["Content-Type"].startswith("application/sparql-results+xml")
+        return answer
+
+    made.append(scripted_server(xml_only, upstream=shared.base))
+    url = f"{made[0].base}/query"
+    for command in (("who-said", "--person", "Bailey"), ("query", "stats", "--format", "tsv"),
+                    ("sparql", "ASK { ?s ?p ?o }"), ("sparql", "ASK { ?s ?p 42 }")):
+        local = run(runner, *command)
+        remote = run(runner, *command, "--endpoint", url)
+        assert remote.exit_code == 0, remote.stderr
+        assert remote.stdout == local.stdout
+    assert all("application/sparql-results+xml" in r.headers["Accept"] for r in made[0].requests)
+
+
 # --- failures -------------------------------------------------------------------------------------
 
 
@@ -230,6 +256,10 @@ def test_http_errors_show_the_server_message(
     server = scripted_server(lambda seen, n: (status, {"Content-Type": "text/html"}, body))
     url = f"{server.base}/sparql"
     error = one_line_error(run(runner, "query", "stats", "--endpoint", url))
+    # The first request lists the graphs: the error says how to do without it.
+    assert error == f"cyberflag: error: {url}: {shown} {LISTING_HINT}\n"
+    graph = "https://w3id.org/cyberflag/id/graph/entities"
+    error = one_line_error(run(runner, "query", "stats", "--endpoint", url, "--graph", graph))
     assert error == f"cyberflag: error: {url}: {shown}\n"
 
 

@@ -180,3 +180,42 @@ def test_one_wrap_rule_with_indents_in_display_columns() -> None:
     cut = wrap(iri, 30)
     assert all(len(line) <= 30 for line in cut)
     assert "".join(cut) == iri
+
+
+# --- SPARQL Query Results XML (#14, item 4) -------------------------------------------------------
+
+
+def test_xml_is_w3c_results_xml_and_reads_back() -> None:
+    from cyberflag.sparql.answers import parse_results
+
+    text = render.render(RESULT, "xml")
+    assert text.startswith('<?xml version="1.0" encoding="utf-8"?>\n'
+                           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n')
+    assert '<binding name="o"><literal xml:lang="en-gb">colour</literal></binding>' in text
+    assert '<literal>say "hi", then\nleave</literal>' in text
+    assert "<uri>http://example.org/a b&gt;</uri>" in text
+    back = parse_results(text.encode(), "SELECT", "application/sparql-results+xml")
+    assert back == RESULT
+    for boolean in (True, False):
+        ask = render.render(AskResult(boolean), "xml")
+        assert f"<boolean>{str(boolean).lower()}</boolean>" in ask
+        assert parse_results(ask.encode(), "ASK", "application/sparql-results+xml") == AskResult(
+            boolean
+        )
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        (b"<html><body>Down</body></html>", "no SPARQL results 'head'"),
+        (b"<sparql xmlns='http://www.w3.org/2005/sparql-results#'><head/>", "not XML"),
+        (b"<sparql xmlns='http://www.w3.org/2005/sparql-results#'><head/></sparql>",
+         "no 'results'"),
+    ],
+)
+def test_xml_that_is_not_results_is_one_line(body: bytes, why: str) -> None:
+    from cyberflag.sparql.answers import parse_results
+
+    with pytest.raises(ValueError, match=why) as caught:
+        parse_results(body, "SELECT", "application/sparql-results+xml")
+    assert "\n" not in str(caught.value)

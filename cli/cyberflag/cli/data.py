@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from cyberflag.cli.options import data_option, emit, exit_codes, output_options, store_option
+from cyberflag.cli.options import (
+    SERVER_FAILED,
+    Endpoint,
+    data_option,
+    emit,
+    endpoint_options,
+    exit_codes,
+    output_options,
+    store_option,
+)
 from cyberflag.text.formats import EXPORT_FORMATS, TEXT_FORMATS
 from cyberflag.text.render import render_json
 from cyberflag.text.table import render_table
@@ -27,15 +36,20 @@ def export_graph(fmt: str, output: Path | None, data: Path | None) -> None:
     emit(serialize(load(data), fmt.lower()), output)
 
 
-@click.command("stats", epilog=exit_codes())
+@click.command("stats", epilog=exit_codes(SERVER_FAILED))
 @output_options(formats=TEXT_FORMATS, output=False)
 @data_option
-def show_stats(fmt: str, data: Path | None) -> None:
-    """Count articles, people, organisations, statements, statistics and more."""
-    from cyberflag.sparql.engines import default_engine
+@endpoint_options
+def show_stats(fmt: str, data: Path | None, endpoint: Endpoint | None) -> None:
+    """Count articles, people, organisations, statements, statistics and more.
+
+    With --endpoint, counts what the SPARQL server holds of the project's graphs (the same saved
+    queries, stats and triples, run there).
+    """
+    from cyberflag.cli.query import make_engine
     from cyberflag.text.stats import compute
 
-    stats = compute(default_engine(data))
+    stats = compute(make_engine(data, "oxigraph", endpoint))
     if fmt == "json":
         emit(render_json(stats.as_json()))
     else:

@@ -350,14 +350,14 @@ SELECT_FORMAT_HELP = (
     "Output format: text (a table, the default, also when output is not a terminal: ask for "
     "csv, tsv, json or jsonl explicitly; records when the table cannot fit the width), records "
     "(one 'field | value' block per row, as psql's \\x), or the W3C SPARQL 1.1 results formats "
-    "csv, tsv, json, or jsonl (one JSON object per row)."
+    "csv, tsv, json, jsonl (one JSON object per row) or xml."
 )
 RESULT_FORMAT_HELP = (
     "Output format. Solutions and booleans: text (a table, the default, also when output is not "
     "a terminal: ask for csv, tsv, json or jsonl explicitly; records when the table cannot fit "
     "the width), records (one 'field | value' block per row, as psql's \\x), or the W3C SPARQL "
-    "1.1 results formats csv, tsv, json, or jsonl (one JSON object per row). Graphs (CONSTRUCT, "
-    "DESCRIBE): turtle (the default), nt or jsonld."
+    "1.1 results formats csv, tsv, json, jsonl (one JSON object per row) or xml. Graphs "
+    "(CONSTRUCT, DESCRIBE): turtle (the default), nt or jsonld."
 )
 
 

@@ -19,7 +19,7 @@ from cyberflag.cli.options import (
     result_options,
     width_option,
 )
-from cyberflag.errors import InputError
+from cyberflag.errors import EXIT_FAILURE, InputError
 from cyberflag.rdf.prefixes import PREFIXES
 from cyberflag.text.formats import TEXT, TEXT_FORMATS
 from cyberflag.text.render import render_json
@@ -85,13 +85,29 @@ def write_result(
     emit(render(result, fmt, wrap, prefixes=PREFIXES), output)
 
 
-@click.command("queries", epilog=exit_codes())
+PORTABILITY_FOUND = "--check found a construct some SPARQL engine answers differently"
+
+
+@click.command("queries", epilog=exit_codes(PORTABILITY_FOUND))
 @click.argument("name", required=False)
 @output_options(formats=TEXT_FORMATS, output=False)
 @width_option
 @queries_option
+@click.option(
+    "--check",
+    "check",
+    is_flag=True,
+    help="Check the saved queries (or NAME) for constructs known to give different answers on "
+    "different SPARQL engines: one 'file:line: engine: why' line each (see queries/README.md).",
+)
+@click.pass_context
 def list_queries(
-    name: str | None, fmt: str, width: int | None, queries_dir: Path | None
+    ctx: click.Context,
+    name: str | None,
+    fmt: str,
+    width: int | None,
+    queries_dir: Path | None,
+    check: bool,
 ) -> None:
     """List the saved queries, or show the query NAME in full.
 
@@ -103,6 +119,11 @@ def list_queries(
     from cyberflag.queries import catalogue
     from cyberflag.text import catalogue as view
 
+    if check:
+        found = [catalogue.load(name, queries_dir)] if name else catalogue.all_queries(queries_dir)
+        lines, count = view.portability(found)
+        emit("\n".join(lines) + "\n")
+        ctx.exit(EXIT_FAILURE if count else 0)
     wrap_at = terminal_width(width)
     if name is not None:
         query = catalogue.load(name, queries_dir)

@@ -68,6 +68,34 @@ def _construct_has_template(text: str, where_at: int) -> bool:
     return any(t.kind == "{" and t.depth == 0 and t.start < where_at for t in tokens(text))
 
 
+def binding_brace(text: str) -> int:
+    """Offset of the ``{`` after which the parameters' ``VALUES`` block goes.
+
+    The top-level ``WHERE`` group's brace (:func:`where_brace`), unless that group holds nothing
+    but one sub-select: then the sub-select's own ``WHERE`` brace, and so on down. Why: SPARQL
+    has no way to test an aggregate in an ``IF`` that every engine compiles (Virtuoso fails on
+    ``IF(COUNT(...) = 1, ...)``), so a query that spells out its aggregates (who-said-what's
+    roles) groups in a sub-select and words the result in the outer ``SELECT``. Its parameters
+    must still reach the group that filters on them and starts from them: bound outside, a
+    sub-select would see them unbound (sub-selects are evaluated first) and match every row.
+    """
+    brace = where_brace(text)
+    while (inner := _sole_subselect_where(text, brace)) is not None:
+        brace = inner
+    return brace
+
+
+def _sole_subselect_where(text: str, brace: int) -> int | None:
+    """The ``WHERE`` brace of the sub-select that is the only content of the group opened at
+    ``brace``, or ``None`` when the group holds anything else."""
+    inner = list(tokens(text[brace:]))[1:]  # depth 1: the group's content; 2: the sub-select's
+    if len(inner) < 3 or inner[0].kind != "{" or inner[1].text.upper() != "SELECT":
+        return None
+    closing = next((i for i, t in enumerate(inner) if t.kind == "}" and t.depth == 1), None)
+    if closing is None or closing + 1 >= len(inner) or inner[closing + 1].kind != "}":
+        return None  # the sub-select is not alone in the group
+    braces = [t for t in inner[2:closing] if t.kind == "{" and t.depth == 2]
+    return brace + braces[0].start if braces else None
 
 
 def _values_of(raw: str | Sequence[str]) -> list[str]:
@@ -172,8 +200,8 @@ def bind(query: Query, values: Mapping[str, str | Sequence[str]] | None = None) 
     block = values_block(query, chosen)
     if not block:
         return query.text
-    brace = where_brace(query.text)
+    brace = binding_brace(query.text)
     return query.text[: brace + 1] + block + query.text[brace + 1 :]
 
 
-__all__ = ["bind", "resolve", "term_text", "values_block", "where_brace"]
+__all__ = ["bind", "binding_brace", "resolve", "term_text", "values_block", "where_brace"]

@@ -7,9 +7,7 @@ parameters already bound as an inline ``VALUES`` block of serialised RDF terms, 
 :mod:`cyberflag.sparql.results` model, so that :mod:`cyberflag.text.render` prints it exactly as it
 prints embedded results.
 
-Why JSON results are read here rather than by pyoxigraph's ``parse_query_results``: both give the
-same rows, and on 24,000 rows (50 MB, who-said-what's answer repeated) ``json.loads`` and the
-conversion here took 1.4 s against 2.7 s for pyoxigraph's parser and the same conversion.
+Results are read by :mod:`cyberflag.sparql.answers` (JSON, or XML when the server answers so).
 
 The dataset. Embedded engines answer over the union of the project's named graphs (one per data
 file, plus the ontology). A shared server holds other graphs too, and its default graph may be
@@ -17,8 +15,8 @@ empty or something else entirely, depending on the product and its configuration
 names its dataset with the SPARQL Protocol's ``default-graph-uri`` and ``named-graph-uri``
 parameters: the project's graphs, and only those, are both the default graph (their merge) and the
 named graphs. Which graphs: those the caller names, or else every graph on the server whose IRI
-starts with :data:`GRAPH_BASE` (found with one small query, ``GRAPH ?g {}``), so that a teammate's
-newer push is seen even when the local checkout is older.
+starts with :data:`GRAPH_BASE` (found with one small query, or two: see :func:`discover_graphs`),
+so that a teammate's newer push is seen even when the local checkout is older.
 
 Every request goes through :mod:`cyberflag.sparql.transport`, the project's one HTTP path:
 credentials from the environment, a deadline on the whole answer, a bound on its size. SPARQLWrapper
@@ -36,7 +34,6 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Sequence
-from typing import Any
 from urllib.parse import quote_plus
 
 import pyoxigraph as ox
@@ -44,64 +41,18 @@ import pyoxigraph as ox
 from cyberflag.errors import EndpointError
 from cyberflag.rdf.escape import escape_iri
 from cyberflag.rdf.files import GRAPH_BASE
+from cyberflag.sparql.answers import ANSWER_TYPES, not_results, parse_json_results, parse_results
 from cyberflag.sparql.engines import Engine, triple_from_oxigraph
-from cyberflag.sparql.results import AskResult, GraphResult, Result, Row, SelectResult, Term
+from cyberflag.sparql.results import GraphResult, Result, SelectResult
 from cyberflag.sparql.syntax import query_form
 from cyberflag.sparql.transport import DEFAULT_TIMEOUT, Limits, send
-from cyberflag.sparql.wire import check_url, server_message
+from cyberflag.sparql.wire import check_url
 
-JSON_RESULTS = "application/sparql-results+json"
+LISTING_HINT = "(while listing its named graphs: name them with --graph to skip this)"
+"""Added to a server's error answer to the graph discovery: a server that cannot list its graphs
+can still run every query over graphs it is told."""
 
 # --- results --------------------------------------------------------------------------------------
-
-
-def _not_results(body: bytes | bytearray, content_type: str, why: str) -> str:
-    start = server_message(body[:80]) or "(empty)"
-    return (
-        f"the answer is not SPARQL results ({why}; Content-Type {content_type or 'none'}; "
-        f"starts {start!r})"
-    )
-
-
-def _json_term(value: Any) -> Term:
-    if not isinstance(value, dict) or not isinstance(value.get("value"), str):
-        raise ValueError("a binding is not a term object")
-    kind = value.get("type")
-    if kind == "uri":
-        return Term.uri(value["value"])
-    if kind == "bnode":
-        return Term.bnode(value["value"])
-    if kind in ("literal", "typed-literal"):  # "typed-literal": the 2008 draft, still seen
-        return Term.literal(value["value"], value.get("datatype"), value.get("xml:lang"))
-    raise ValueError(f"unsupported term type {kind!r}")
-
-
-def parse_json_results(
-    body: bytes | bytearray, form: str, content_type: str = ""
-) -> SelectResult | AskResult:
-    """SPARQL 1.1 Query Results JSON as a neutral result; :class:`ValueError` if it is not that."""
-    try:
-        doc = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ValueError(_not_results(body, content_type, "not JSON")) from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("head"), dict):
-        raise ValueError(_not_results(body, content_type, "no 'head'"))
-    if form == "ASK":
-        if not isinstance(doc.get("boolean"), bool):
-            raise ValueError(_not_results(body, content_type, "no boolean for an ASK query"))
-        return AskResult(doc["boolean"])
-    variables = doc["head"].get("vars", [])
-    results = doc.get("results")
-    bindings = results.get("bindings") if isinstance(results, dict) else None
-    if not isinstance(variables, list) or not isinstance(bindings, list):
-        raise ValueError(_not_results(body, content_type, "no 'results.bindings'"))
-    try:
-        rows: list[Row] = [
-            tuple(_json_term(b[v]) if v in b else None for v in variables) for b in bindings
-        ]
-    except (TypeError, ValueError, AttributeError) as error:
-        raise ValueError(_not_results(body, content_type, str(error))) from None
-    return SelectResult(tuple(variables), rows)
 
 
 def parse_graph(body: bytes | bytearray, content_type: str) -> GraphResult:
@@ -115,7 +66,7 @@ def parse_graph(body: bytes | bytearray, content_type: str) -> GraphResult:
             [triple_from_oxigraph(q) for q in ox.parse(bytes(body), format=fmt)]
         )
     except (SyntaxError, ValueError) as error:
-        raise ValueError(_not_results(body, content_type, f"not RDF: {error}")) from None
+        raise ValueError(not_results(body, content_type, f"not RDF: {error}")) from None
 
 
 # --- requests -------------------------------------------------------------------------------------
@@ -158,7 +109,11 @@ def prepare(
     data = built.data or b""
     if not isinstance(data, bytes):  # SPARQLWrapper URL-encodes the form: always bytes
         raise TypeError(f"SPARQLWrapper built a {type(data).__name__} request body")
-    return built.get_method(), built.full_url, data, dict(built.header_items())
+    headers = dict(built.header_items())
+    if form in ("SELECT", "ASK"):  # JSON first, but XML is read too (sparql/answers)
+        headers = {k: v for k, v in headers.items() if k.lower() != "accept"}
+        headers["Accept"] = ANSWER_TYPES
+    return built.get_method(), built.full_url, data, headers
 
 
 def request(
@@ -178,7 +133,7 @@ def request(
     form = query_form(text)
     try:
         if form in ("SELECT", "ASK"):
-            return parse_json_results(answer.body, form, answer.content_type)
+            return parse_results(answer.body, form, answer.content_type)
         return parse_graph(answer.body, answer.content_type)
     except ValueError as error:
         raise EndpointError(endpoint, str(error)) from None
@@ -209,13 +164,13 @@ def select(endpoint: str, text: str, *, limits: Limits | None = None) -> SelectR
     and these queries need no dataset parameters.
     """
     body = form_body(text)
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": JSON_RESULTS}
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": ANSWER_TYPES}
     answer = send("POST", endpoint, body=body, headers=headers, limits=limits)
     try:
-        result = parse_json_results(answer.body, "SELECT", answer.content_type)
+        result = parse_results(answer.body, "SELECT", answer.content_type)
     except ValueError as error:
         raise EndpointError(endpoint, str(error)) from None
-    if not isinstance(result, SelectResult):  # parse_json_results gives a table for SELECT
+    if not isinstance(result, SelectResult):  # parse_results gives a table for SELECT
         raise EndpointError(endpoint, "the answer to a SELECT query is not a table of results")
     return result
 
@@ -225,15 +180,33 @@ def discover_graphs(
 ) -> list[str]:
     """The named graphs on the server whose IRI starts with ``prefix``, sorted.
 
-    ``GRAPH ?g {}`` lists graphs without reading their triples, so this stays cheap on a server
-    that holds far more than this project.
+    First ``GRAPH ?g {}``, which lists graphs without reading their triples, so this stays cheap
+    on a server that holds far more than this project (Oxigraph, Fuseki). Some servers answer it
+    with no rows at all (Virtuoso matches the empty pattern in no graph): then the graphs are
+    found from their triples, ``GRAPH ?g { ?s ?p ?o }``, which reads every triple of the
+    project's graphs once but no other graph's (the prefix filter comes first), and its answer is
+    bounded like any other. A server that refuses both gives one error saying so, and that
+    ``--graph`` names the graphs instead.
     """
-    text = (
-        "SELECT DISTINCT ?g WHERE { GRAPH ?g { } "
-        f"FILTER (STRSTARTS(STR(?g), {json.dumps(prefix)})) }} ORDER BY ?g"
-    )
-    result = select(endpoint, text, limits=limits)
-    return sorted(t.value for t in result.column("g") if t is not None and t.is_uri)
+    found: list[str] = []
+    for pattern in ("", "?s ?p ?o"):
+        text = (
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {pattern} }} "
+            f"FILTER (STRSTARTS(STR(?g), {json.dumps(prefix)})) }} ORDER BY ?g"
+        )
+        try:
+            result = select(endpoint, text, limits=limits)
+        except EndpointError as error:
+            # Unreachable, slow, garbled or refusing these credentials: --graph would not help.
+            if error.status is None or error.status in (401, 403):
+                raise
+            raise EndpointError(
+                endpoint, f"{error.message} {LISTING_HINT}", error.status
+            ) from None
+        found = sorted(t.value for t in result.column("g") if t is not None and t.is_uri)
+        if found:
+            break
+    return found
 
 
 def graph_counts(

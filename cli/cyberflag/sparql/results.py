@@ -23,6 +23,8 @@ from cyberflag.rdf.escape import escape_iri, escape_string
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD_BOOLEAN = XSD + "boolean"
+_BOOLEAN_FORMS = {"1": "true", "0": "false"}
 
 TermKind = TypingLiteral["uri", "literal", "bnode"]
 
@@ -50,8 +52,12 @@ class Term:
     def literal(cls, value: str, datatype: str | None = None, lang: str | None = None) -> Term:
         """A literal, normalised: ``xsd:string``, ``rdf:langString`` implicit, tags lower-case.
 
-        Normalising here is what makes results from different engines compare equal.
+        Normalising here is what makes results from different engines compare equal. A boolean
+        is written in its canonical form, ``true`` or ``false``: Virtuoso writes ``1`` and ``0``,
+        the same values in the other lexical form XML Schema allows.
         """
+        if datatype == XSD_BOOLEAN and value in _BOOLEAN_FORMS:
+            return cls("literal", _BOOLEAN_FORMS[value], datatype)
         if lang:
             return cls("literal", value, None, lang.lower())
         if datatype in (None, XSD_STRING, RDF_LANGSTRING):

@@ -307,8 +307,9 @@ def exchange(
     origin = urlsplit(url)[:2]
     sent = {"User-Agent": "cyberflag", **(headers or {})}
     authorization = auth.header(method, url)
-    challenged = False
-    for _ in range(MAX_REDIRECTS + 1):
+    challenged = probed = False
+    redirects = 0
+    while True:
         own = urlsplit(url)[:2] == origin
         wanted = dict(sent)
         if own and authorization:
@@ -316,14 +317,23 @@ def exchange(
         status, reply, content = _attempt(method, url, body, wanted, limits, deadline, progress)
         if 200 <= status < 300:
             return Answer(status, reply.get("Content-Type", ""), content, url)
-        if status == 401 and own and not challenged:
+        challenge = reply.get("WWW-Authenticate", "") if status == 401 and own else ""
+        if status == 401 and own and not challenge and authorization and not probed:
+            # Refused without saying how to authenticate: Virtuoso's Digest endpoint answers a
+            # Basic header so. Asked once without one, it sends its Digest challenge.
+            probed, authorization = True, None
+            continue
+        if challenge and not challenged:
             challenged = True
-            again = auth.answer(reply.get("WWW-Authenticate", ""), method, url)
+            again = auth.answer(challenge, method, url)
             if again:
                 authorization = again
                 continue
         location = reply.get("Location")
         if status in _REDIRECTS and location:
+            redirects += 1
+            if redirects > MAX_REDIRECTS:
+                break
             url = urljoin(url, location)
             if urlsplit(url).scheme not in ("http", "https"):
                 raise Failure(url, f"redirected to {url}, which is not an http(s) URL")

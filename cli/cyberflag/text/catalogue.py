@@ -118,4 +118,22 @@ def listing(queries: list[Query], width: int | None) -> str:
     return "\n".join(blocks)
 
 
-__all__ = ["describe", "listing", "param_json", "params_table", "query_json"]
+def portability(queries: list[Query]) -> tuple[list[str], int]:
+    """The ``queries --check`` report: a ``file:line: engine: why`` line for each construct some
+    engine answers differently (:mod:`cyberflag.queries.portability`), then a count; and the
+    number of such constructs."""
+    from cyberflag.queries.portability import check
+    from cyberflag.rdf.files import display_path
+
+    lines = []
+    for query in queries:
+        where = display_path(query.path) if query.path is not None else f"{query.name}.rq"
+        lines += [issue.text(where) for issue in check(query.text)]
+    plural = "query" if len(queries) == 1 else "queries"
+    found = f"{len(lines)} construct{'s' if len(lines) != 1 else ''} to look at" if lines else (
+        "none known to differ between engines"
+    )
+    return [*lines, f"{len(queries)} saved {plural} checked: {found}"], len(lines)
+
+
+__all__ = ["describe", "listing", "param_json", "params_table", "portability", "query_json"]

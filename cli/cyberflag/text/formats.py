@@ -24,9 +24,10 @@ ALIASES = {"table": TEXT}
 TEXT_FORMATS = (TEXT, "json")
 """Output for people or for machines (stats, queries, validate, conflicts, index)."""
 
-SELECT_FORMATS = (TEXT, "records", "csv", "tsv", "json", "jsonl")
+SELECT_FORMATS = (TEXT, "records", "csv", "tsv", "json", "jsonl", "xml")
 """Solutions (SELECT) and booleans (ASK): the table and the record view (one ``field | value``
-block per row, as ``psql``'s ``\\x``), and the W3C SPARQL 1.1 results formats."""
+block per row, as ``psql``'s ``\\x``), and the W3C SPARQL 1.1 results formats (``xml``: the
+SPARQL Query Results XML Format, which some servers and older tools speak rather than JSON)."""
 
 GRAPH_FORMATS = ("turtle", "nt", "jsonld")
 """Graphs (CONSTRUCT, DESCRIBE)."""
@@ -37,6 +38,7 @@ EXPORT_FORMATS = ("turtle", "trig", "nt", "nquads", "jsonld")
 EXTENSIONS = {
     ".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "jsonld",
     ".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".srx": "xml",
 }
 """The format a file name's extension names, as Jena's riot reads it (``-o graph.nt``). None names
 ``text`` or ``records``: they are laid out for a terminal's width, not for a file to be read by a

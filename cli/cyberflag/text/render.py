@@ -13,7 +13,9 @@ Solutions (SELECT) and booleans (ASK):
   CRLF line ends (lossy by design: types and languages are dropped); TSV gives every term in
   N-Triples syntax under a ``?var`` header, so nothing is lost;
 * ``jsonl``: one JSON object per row, variable → plain value (``null`` when unbound; xsd:integer as
-  a number and xsd:boolean as true/false, everything else as a string), for ``jq`` and scripts.
+  a number and xsd:boolean as true/false, everything else as a string), for ``jq`` and scripts;
+* ``xml``: the W3C SPARQL Query Results XML Format (https://www.w3.org/TR/rdf-sparql-XMLres/), for
+  tools that read no other.
 
 Graphs (CONSTRUCT/DESCRIBE): ``turtle`` (the project's deterministic writer), ``nt`` (sorted
 N-Triples), ``jsonld``. rdflib is imported only for graph formats: rendering solutions needs no
@@ -25,6 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from cyberflag.errors import InputError
 from cyberflag.rdf.prefixes import PREFIXES
@@ -73,6 +76,8 @@ def render(
         return to_csv(result)
     if fmt == "tsv":
         return to_tsv(result)
+    if fmt == "xml":
+        return to_xml(result)
     return to_jsonl(result)
 
 
@@ -98,6 +103,43 @@ def to_json(result: SelectResult | AskResult) -> str:
             },
         }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+
+
+def _xml_term(term: Term) -> str:
+    value = escape(term.value)
+    if term.is_uri:
+        return f"<uri>{value}</uri>"
+    if term.is_bnode:
+        return f"<bnode>{value}</bnode>"
+    if term.lang:
+        return f"<literal xml:lang={quoteattr(term.lang)}>{value}</literal>"
+    if term.datatype:
+        return f"<literal datatype={quoteattr(term.datatype)}>{value}</literal>"
+    return f"<literal>{value}</literal>"
+
+
+def to_xml(result: SelectResult | AskResult) -> str:
+    """The SPARQL Query Results XML document (unbound variables omitted from a result)."""
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<sparql xmlns="{SPARQL_RESULTS_NS}">']
+    if isinstance(result, AskResult):
+        lines += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>"]
+    else:
+        lines += ["  <head>"]
+        lines += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
+        lines += ["  </head>", "  <results>"]
+        for row in result.rows:
+            lines.append("    <result>")
+            lines += [
+                f"      <binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                for v, t in zip(result.variables, row, strict=True)
+                if t is not None
+            ]
+            lines.append("    </result>")
+        lines.append("  </results>")
+    return "\n".join([*lines, "</sparql>"]) + "\n"
 
 
 def _csv_field(term: Term | None) -> str:
@@ -153,6 +195,8 @@ def to_jsonl(result: SelectResult) -> str:
 def _render_boolean(result: AskResult, fmt: str) -> str:
     if fmt == "json":
         return to_json(result)
+    if fmt == "xml":
+        return to_xml(result)
     if fmt == "jsonl":
         return json.dumps({"boolean": result.boolean}) + "\n"
     text = "true" if result.boolean else "false"
@@ -237,5 +281,5 @@ def render_graph(result: GraphResult, fmt: str, prefixes: Mapping[str, str] | No
 
 __all__ = [
     "cells", "fits", "plain", "records", "render", "render_graph", "render_json",
-    "table", "to_csv", "to_json", "to_jsonl", "to_tsv",
+    "table", "to_csv", "to_json", "to_jsonl", "to_tsv", "to_xml",
 ]

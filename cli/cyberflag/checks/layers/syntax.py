@@ -39,8 +39,11 @@ def parse_file(path: Path, name: str) -> tuple[Graph | None, Finding | None]:
 
 
 def query_findings(query_dir: Path | None) -> tuple[int, list[Finding]]:
-    """How many saved queries there are, and a finding for each that does not load."""
+    """How many saved queries there are, an error for each that does not load, and a warning for
+    each construct some SPARQL engine answers differently (``queries --check``): a saved query
+    must give the same rows on every engine, and only a run on each would show otherwise."""
     from cyberflag.queries import catalogue  # only the syntax check: no engine is started
+    from cyberflag.queries.portability import check
 
     if query_dir is None:
         return 0, []
@@ -48,9 +51,15 @@ def query_findings(query_dir: Path | None) -> tuple[int, list[Finding]]:
     names = catalogue.names(query_dir)
     for name in names:
         try:
-            catalogue.load(name, query_dir)
+            query = catalogue.load(name, query_dir)
         except InputError as error:
             findings.append(Finding(LAYER, ERROR, f"{name}.rq", str(error)))
+            continue
+        where = f"{name}.rq"
+        findings += [
+            Finding(LAYER, WARNING, where, issue.text(where), file=where)
+            for issue in check(query.text)
+        ]
     return len(names), findings
 
 

@@ -65,3 +65,28 @@ def test_outside_a_checkout_the_installed_files_are_read(installed: Path, tmp_pa
 def test_inside_a_checkout_its_own_files_are_read(installed: Path, checkout: Path) -> None:
     assert "mine" in names(installed, checkout)
     assert "mine" in names(installed, checkout / "data" / "articles")  # anywhere below it
+
+
+def test_validate_in_a_checkout_checks_the_checkout_data(installed: Path, checkout: Path,
+                                                        tmp_path: Path) -> None:
+    """#12 item 3: a curator's edit to the checkout's data/ is what validate checks, even with a
+    non-editable install; outside any checkout the installed copy is checked."""
+    article = checkout / "data" / "articles" / "council-leaders-warn-online-child-abuse.ttl"
+    text = article.read_text(encoding="utf-8")
+    assert "Online abuse has been" in text
+    article.write_text(text.replace("Online abuse has been", "Online abuse had been"),
+                       encoding="utf-8")  # quoted words that are not the source's
+
+    def validate(cwd: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "cyberflag", "validate", "--layer", "syntax", "--layer",
+             "anchoring", "--layer", "shapes"],
+            capture_output=True, text=True, cwd=cwd, timeout=300,
+            env={**os.environ, "PYTHONPATH": str(installed), "CYBERFLAG_DATA": ""},
+        )
+
+    inside = validate(checkout)
+    assert inside.returncode == 1, inside.stdout + inside.stderr
+    assert "FAILED" in inside.stdout
+    outside = validate(tmp_path)
+    assert outside.returncode == 0, outside.stdout + outside.stderr

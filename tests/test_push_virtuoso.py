@@ -128,3 +128,29 @@ def test_wrong_password_is_refused(runner: CliRunner, virtuoso: VirtuosoServer) 
     assert result.exit_code == 1
     assert "HTTP 401" in result.stderr
     assert "not-the-password" not in result.stderr
+
+
+def test_readme_virtuoso_transcript(runner: CliRunner, virtuoso: VirtuosoServer) -> None:
+    """The README's Virtuoso transcript (push, then who-said), on a real Virtuoso."""
+    import re
+    import shlex
+
+    readme = (SHIPPED_DATA.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**With OpenLink Virtuoso**", 1)[1].split("**What `push` replaces", 1)[0]
+    block = re.search(r"```\n(.*?)```", section, re.S)
+    assert block is not None
+    chunks = re.split(r"^(?=\$ )", block.group(1), flags=re.M)
+    steps = [(c.partition("\n")[0][2:], c.partition("\n")[2])
+             for c in chunks if c.startswith("$ cyberflag")]
+    assert [c.split()[1] for c, _ in steps] == ["push", "who-said"]
+    base = virtuoso.query.rsplit("/", 1)[0]
+
+    def normal(text: str) -> str:
+        text = re.sub(r" in \d+\.\d\d s$", " in _ s", text, flags=re.M)
+        return re.sub(r"looked up in \d+ queries", "looked up in _ queries", text)
+
+    for command, expected in steps:
+        args = shlex.split(command.replace("http://127.0.0.1:8890", base))[1:]
+        result = runner.invoke(cli, args, env={**DBA, "CYBERFLAG_DATA": str(SHIPPED_DATA)})
+        assert result.exit_code == 0, result.output
+        assert normal(result.output) == normal(expected.replace("http://127.0.0.1:8890", base))

@@ -165,3 +165,46 @@ def test_an_unknown_article_is_named(runner: CliRunner, data: Path) -> None:
     assert result.exit_code == 2
     assert "no article 'harbor'" in result.output
     assert "did you mean 'harbour'?" in result.output
+
+
+def test_review_at_a_terminal_asks_draft_by_draft(data: Path) -> None:
+    """At a real terminal (a pseudo-terminal here) review shows each draft and asks; the answers
+    are applied when the curator quits."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cyberflag", "review", SLUG, "--data", str(data)],
+        stdin=follower, stdout=follower, stderr=follower, close_fds=True,
+    )
+    os.close(follower)
+    seen = b""
+
+    def read_until(marker: bytes, times: int = 1, timeout: float = 60) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        while seen.count(marker) < times:
+            assert time.monotonic() < deadline, seen.decode("utf-8", "replace")
+            ready, _, _ = select.select([leader], [], [], 1)
+            if ready:
+                try:
+                    seen += os.read(leader, 4096)
+                except OSError:  # the terminal closed: the process ended
+                    break
+
+    for asked, answer in enumerate((b"a", b"s", b"r", b"q"), start=1):
+        read_until(b"[q]uit: ", asked)  # accept the date, skip s1, reject f1, quit
+        os.write(leader, answer + b"\n")
+    read_until(b"drafts left")
+    assert process.wait(timeout=60) == 0
+    os.close(leader)
+    assert b"2 decided, 14 drafts left" in seen
+    graph = article(data)
+    assert (CFD[f"article/{SLUG}"], CF.curationStatus, None) not in graph
+    assert (node("observation", "f1"), None, None) not in graph
+    assert (node("statement", "s1"), CF.curationStatus, CF.Draft) in graph

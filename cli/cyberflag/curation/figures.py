@@ -256,7 +256,42 @@ def _merge(drafts: list[FigureDraft]) -> list[FigureDraft]:
         if d.period is not None and (first.period is None or first.period.carried):
             first.period = d.period
         first.area = first.area or d.area
-    return list(merged.values())
+    return _fold_rounded(list(merged.values()))
+
+
+_BOUNDS = {
+    "MoreThan": lambda exact, bound: exact > bound,
+    "Over": lambda exact, bound: exact > bound,
+    "Almost": lambda exact, bound: exact < bound,
+    "Approximately": lambda exact, bound: abs(exact - bound) <= bound * 0.1,
+}
+"""Whether an exact figure is within what a bound's words allow (rule 8)."""
+
+
+def _fold_rounded(drafts: list[FigureDraft]) -> list[FigureDraft]:
+    """A round bound ("more than 10,000") and the exact figure it rounds ("10,391") for the same
+    measure and period in one article are one observation (rule 8): the exact value, each report
+    with its own words. Within a fifth of the bound, and only when exactly one figure fits."""
+    kept = []
+    for d in drafts:
+        test = _BOUNDS.get(d.comparator)
+        exact = [e for e in drafts if e.comparator == "Exactly" and e.unit == d.unit
+                 and e.measure == d.measure and test is not None and test(e.value, d.value)
+                 and abs(e.value - d.value) <= abs(d.value) * 0.2
+                 and _same_period(d.period, e.period)]
+        if test is not None and d.value >= 100 and d.value % 100 == 0 and len(exact) == 1:
+            exact[0].also[:0] = [(d.clause, d.written), *d.also]
+            exact[0].area = exact[0].area or d.area
+            continue
+        kept.append(d)
+    return kept
+
+
+def _same_period(a: Period | None, b: Period | None) -> bool:
+    """The same dates, or one of them only carried from another sentence."""
+    if a is None or b is None or a.carried or b.carried:
+        return True
+    return (a.start, a.end) == (b.start, b.end)
 
 
 def draft_figures(

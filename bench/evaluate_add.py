@@ -240,11 +240,13 @@ def evaluate(slug: str) -> Row:
         curated.value(article, SCHEMA.datePublished),
         drafted.value(article, SCHEMA.datePublished),
     )
-    row.date = (
-        ("right" if want == got else f"wrong ({got})")
-        if want is not None
-        else ("none stated" + (f", drafted {got}" if got is not None else ""))
-    )
+    if want is not None:
+        row.date = "right" if want == got else f"wrong ({got})"
+    else:  # undated: the drafted bound must agree with the curators' range
+        bound = drafted.value(drafted.value(article, CF.dateInference), CF.earliest)
+        low = curated.value(curated.value(article, CF.dateInference), CF.earliest)
+        agrees = bound is None or low is None or str(bound) <= str(low)
+        row.date = f"none stated; drafted ≥ {bound}" + ("" if agrees else " (too late)")
     for report in drafted.subjects(RDF.type, CF.Report):
         for span in drafted.objects(report, OA.hasTarget):
             s, e = offsets(span)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import PROV, RDF, SKOS, XSD, Graph, Literal, URIRef
 
 from cyberflag.cli import cli
 from cyberflag.rdf.namespaces import CF, CFD, OA, ORG, SCHEMA
@@ -69,7 +69,7 @@ def test_add_writes_the_source_its_manifest_entry_and_the_drafts(
     result = add(runner, data, str(HARBOUR))
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
-        f"added {HARBOUR_SLUG}: body 68-1168; 8 statements and 2 figures drafted"
+        f"added {HARBOUR_SLUG}: body 68-1168; 8 statements, 2 figures and 2 asks drafted"
     )
     source = data / "sources" / f"{HARBOUR_SLUG}.txt"
     assert source.read_bytes() == HARBOUR.read_bytes()
@@ -188,6 +188,11 @@ def test_validate_passes_on_a_fresh_draft(runner: CliRunner, data: Path) -> None
     result = runner.invoke(cli, ["validate", "--data", str(data)])
     assert result.exit_code == 0, result.output
     assert "OK: 0 errors, 0 warnings" in result.output
+    # rule 15: drafts are counted and listed, never errors
+    assert "\ndrafts: 18 awaiting review (cyberflag review lists them)\n" in result.output
+    assert f"\n  articles/{HARBOUR_SLUG}.ttl  18\n" in result.output
+    as_json = runner.invoke(cli, ["validate", "--data", str(data), "--format", "json"])
+    assert json.loads(as_json.output)["drafts"] == {f"articles/{HARBOUR_SLUG}.ttl": 18}
 
 
 def test_known_people_are_matched_by_name_and_alias(
@@ -349,3 +354,28 @@ def test_the_readme_adding_transcript(
             n = int(pipe.group(2))
             output = output[:n] if pipe.group(1) == "head" else output[-n:]
         assert output == expected, f"$ {command}"
+
+
+def test_a_new_campaign_and_its_asks(runner: CliRunner, data: Path, tmp_path: Path) -> None:
+    """Rules 10 and 11: a campaign the graph does not know is drafted with the organisation the
+    article says runs it; its statements are that organisation's, and its asks the campaign's."""
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Charity launches campaign on grooming\n\n4 May 2021\n\n"
+        "The charity Safe Harbours said that online grooming had risen in every region.\n\n"
+        "The charity’s #SafeOnline campaign is calling for the government to fund school "
+        "programmes, and to publish its review by the end of the year.\n",
+        encoding="utf-8")
+    result = add(runner, data, str(page), "--publisher", "Test Weekly")
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(next((data / "articles").glob("charity-launches*.ttl")))
+    campaign = CFD["campaign/safeonline"]
+    assert str(graph.value(campaign, SKOS.prefLabel)) == "#SafeOnline"
+    assert graph.value(campaign, PROV.wasAssociatedWith) == CFD["org/safe-harbours"]
+    assert (campaign, CF.curationStatus, CF.Draft) in graph
+    asks = sorted(str(graph.value(a, SCHEMA.text)) for a in graph.subjects(RDF.type, CF.Ask))
+    assert asks == ["fund school programmes", "publish its review by the end of the year"]
+    for ask in graph.subjects(RDF.type, CF.Ask):
+        assert graph.value(ask, CF.askedBy) == campaign
+        assert graph.value(ask, CF.addressedTo) == CFD["org/uk-government"]
+    assert runner.invoke(cli, ["validate", "--data", str(data)]).exit_code == 0

@@ -130,10 +130,22 @@ def test_wrong_password_is_refused(runner: CliRunner, virtuoso: VirtuosoServer) 
     assert "not-the-password" not in result.stderr
 
 
-def test_readme_virtuoso_transcript(runner: CliRunner, virtuoso: VirtuosoServer) -> None:
+@pytest.fixture
+def fresh_virtuoso(tmp_path: Path) -> Iterator[VirtuosoServer]:
+    """A Virtuoso of the transcript's own, holding nothing of the project's yet."""
+    server = start_virtuoso(tmp_path / "virtuoso")
+    try:
+        yield server
+    finally:
+        stop_process(server.process)
+
+
+def test_readme_virtuoso_transcript(runner: CliRunner, fresh_virtuoso: VirtuosoServer) -> None:
     """The README's Virtuoso transcript (push, then who-said), on a real Virtuoso."""
     import re
     import shlex
+
+    virtuoso = fresh_virtuoso
 
     readme = (SHIPPED_DATA.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("**With OpenLink Virtuoso**", 1)[1].split("**What `push` replaces", 1)[0]

@@ -45,6 +45,7 @@ EDITORIAL_SHAPES = (
     "ExternalFactBackingShape", "HeadlineReportShape", "MembershipDateBoundShape",
     "OpenIntervalDatesShape", "PassiveAttributionShape", "PublicationSpeakerShape",
     "RepeatedReportShape", "ReportVerbShape", "ReportWordsShape", "AcceptedObservationShape",
+    "AcceptedAskShape",
 )
 """The SHACL-SPARQL shapes of the editorial rules (ontology/MODEL.md)."""
 SPARQL_SHAPES = frozenset(

@@ -93,7 +93,7 @@ def add_article(
     )
     click.echo(
         f"added {added.slug}: body {added.body[0]}-{added.body[1]}; "
-        f"{added.statements} statements and {added.figures} figures drafted"
+        f"{added.statements} statements, {added.figures} figures and {added.asks} asks drafted"
         + (f", {added.new_entities} new people or organisations" if added.new_entities else "")
     )
     click.echo(f"  {added.source}")

@@ -15,12 +15,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import RDF, URIRef
 
 from cyberflag.atomic import write_bytes_atomic, write_text_atomic
+from cyberflag.curation.asks import draft_asks
 from cyberflag.curation.draft import ArticleFacts, build_graph, slugify
 from cyberflag.curation.entities import ENTITIES_QUERY, Entity, Known, known_from, strip_title
-from cyberflag.curation.figures import draft_figures
+from cyberflag.curation.figures import draft_figures, latest_period
 from cyberflag.curation.layout import Layout, Range, find_layout
 from cyberflag.curation.roles import (
     MEMBERSHIPS_QUERY,
@@ -33,6 +34,7 @@ from cyberflag.curation.speakers import PERSON_NAME, Speaker, Speakers
 from cyberflag.curation.statements import draft_statements
 from cyberflag.errors import InputError
 from cyberflag.rdf import turtle
+from cyberflag.rdf.namespaces import CF
 from cyberflag.rdf.resources import data_dir, sources_dir
 
 _COPYRIGHT = re.compile(
@@ -149,6 +151,7 @@ class Added:
     article: Path
     statements: int
     figures: int
+    asks: int
     new_entities: int
     body: Range
 
@@ -201,7 +204,10 @@ def add_article(
     facts = ArticleFacts(
         slug, page.text, layout, digest, Path(name).name, statements, figures, url or page.url,
         published, publisher_speaker, publisher_span, _author(page.text, layout, known), existing,
-        draft_roles(page.text, layout.body, statements, known, memberships), role_iris,
+        roles=draft_roles(page.text, layout.body, statements, known, memberships),
+        role_iris=role_iris,
+        latest_period=None if layout.dateline or published else latest_period(page.text, layout),
+        asks=draft_asks(page.text, statements, known),
     )
     built = build_graph(facts)
     entry = {
@@ -219,21 +225,14 @@ def add_article(
     }
     _write(folder, source_path, article_path, page, turtle.dumps(built.graph),
            {**manifest, "sources": [*sources, entry]}, _entities_with(folder, built.evidence))
-    new = sum(1 for e in known.entities if e.iri is None)
+    graph = built.graph
     return Added(
-        slug,
-        source_path,
-        article_path,
-        len(
-            {
-                s
-                for s, _, _ in built.graph.triples((None, None, None))
-                if "/statement/" in str(s) and "/report/" not in str(s)
-            }
-        ),
-        len(figures),
-        new,
-        layout.body,
+        slug, source_path, article_path,
+        statements=len(set(graph.subjects(CF.statementKind, None))),
+        figures=len(set(graph.subjects(CF.value, None))),
+        asks=len(set(graph.subjects(RDF.type, CF.Ask))),
+        new_entities=sum(1 for e in known.entities if e.iri is None),
+        body=layout.body,
     )
 
 
@@ -258,7 +257,6 @@ def _entities_with(folder: Path, evidence: list[tuple[URIRef, URIRef]]) -> tuple
     if not evidence or not path.is_file():
         return None
     from cyberflag.rdf.graphs import parse_turtle
-    from cyberflag.rdf.namespaces import CF
 
     graph = parse_turtle(path)
     for membership, span in evidence:

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, TIME, XSD
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, TIME, XSD
 
+from cyberflag.curation.asks import AskDraft
 from cyberflag.curation.entities import Entity
 from cyberflag.curation.figures import FigureDraft, Period
 from cyberflag.curation.layout import Layout, Range
@@ -57,6 +58,8 @@ class ArticleFacts:
     author: Speaker | None = None
     existing: set[str] = field(default_factory=set)  # IRIs other files describe
     roles: list[RoleDraft] = field(default_factory=list)
+    latest_period: Period | None = None  # the closed period the body names that ends last
+    asks: list[AskDraft] = field(default_factory=list)
     role_iris: dict[str, str] = field(default_factory=dict)  # role_key(label) -> a role's IRI
 
 
@@ -98,6 +101,8 @@ class _Builder:
             return URIRef(entity.iri)
         if id(entity) in self.new_entities:
             return self.new_entities[id(entity)]
+        if entity.kind == "campaign":
+            return self.campaign(entity)
         kind = "person" if entity.kind == "person" else "org"
         base = slugify(entity.name, 40)
         node = CFD[f"{kind}/{base}"]
@@ -114,6 +119,21 @@ class _Builder:
             if alias != entity.name and alias.casefold() not in ("he", "she", "it", "they"):
                 self.add(node, SKOS.altLabel, Literal(alias))
         self.draft(node, "new-" + kind, 0.5)
+        return node
+
+    def campaign(self, entity: Entity) -> URIRef:
+        """A new campaign, named by its hashtag where the body first prints it."""
+        node = CFD[f"campaign/{slugify(entity.name, 40)}"]
+        self.new_entities[id(entity)] = node
+        self.add(node, RDF.type, CF.Campaign)
+        self.add(node, SKOS.prefLabel, Literal(entity.name))
+        if entity.runs_it is not None:
+            self.add(node, PROV.wasAssociatedWith, self.entity(entity.runs_it))
+        body = self.facts.layout.body
+        at = self.facts.text.find(entity.name, *body)
+        if at >= 0:
+            self.add(node, CF.evidence, self.span((at, at + len(entity.name))))
+        self.draft(node, "new-campaign", 0.5)
         return node
 
     def words(self, segments: list[Range]) -> Literal:
@@ -163,6 +183,19 @@ class _Builder:
                 "The page prints no date; the curator who added it gave "
                 f"{f.published.isoformat()} (cyberflag add --published)."
             )
+        elif f.latest_period is not None:
+            period = f.latest_period
+            assert period.end is not None
+            after = period.end + dt.timedelta(days=1)
+            self.add(inference, CF.earliest, Literal(after.isoformat(), datatype=XSD.date))
+            self.add(inference, CF.evidence, self.span(period.written))
+            reasoning = (
+                f"Undated. It reports figures for “{f.text[slice(*period.written)]}”, which "
+                f"ended on {period.end.isoformat()}, so it was written after that: no earlier "
+                f"than {after.isoformat()}. Nothing in the text bounds it later; a curator can "
+                "(editorial rule 9: the terms of office of people it names in post, the "
+                "release date of the figures it calls new)."
+            )
         else:
             reasoning = (
                 "The page prints no date, and none was given when it was added; a "
@@ -193,8 +226,8 @@ class _Builder:
         if d.credits is not None:
             self.add(node, CF.headlineAttribution, self.entity(d.credits.entity))
         campaign = d.speaker.campaign
-        if campaign is not None and campaign.iri is not None:
-            self.add(node, CF.partOfCampaign, URIRef(campaign.iri))
+        if campaign is not None:
+            self.add(node, CF.partOfCampaign, self.entity(campaign))
         self.draft(node, d.rule, d.confidence)
         self.add(report, RDF.type, CF.Report)
         self.add(report, OA.hasBody, node)
@@ -291,6 +324,24 @@ class _Builder:
         self.add(node, CF.evidence, span)
 
 
+    def ask(self, n: int, a: AskDraft) -> None:
+        f = self.facts
+        statement = CFD[f"statement/{f.slug}-s{a.statement + 1}"]
+        if (statement, RDF.type, CF.Statement) not in self.graph:
+            return  # a headline claim with no one to speak it was not written
+        node = CFD[f"ask/{f.slug}-a{n}"]
+        self.add(node, RDF.type, CF.Ask)
+        self.add(node, SCHEMA.text, Literal(f.text[slice(*a.action)]))
+        self.add(node, CF.askedBy, self.entity(a.asker))
+        if a.campaign is not None:
+            self.add(node, CF.partOfCampaign, self.entity(a.campaign))
+        if a.addressee is not None:
+            self.add(node, CF.addressedTo, self.entity(a.addressee))
+        self.add(node, CF.evidence, self.span(a.action))
+        self.add(node, CF.statedIn, statement)
+        self.draft(node, a.rule, a.confidence)
+
+
 @dataclass(frozen=True)
 class Built:
     """The article file's graph, and the evidence it adds to memberships other files describe."""
@@ -307,6 +358,8 @@ def build_graph(facts: ArticleFacts) -> Built:
         builder.statement(n, statement)
     for n, figure in enumerate(facts.figures, start=1):
         builder.figure(n, figure)
+    for n, ask in enumerate(facts.asks, start=1):
+        builder.ask(n, ask)
     for role in facts.roles:
         builder.role(role)
     builder.graph.remove((None, RDFS.comment, None))  # none yet: comments are the curators'

@@ -254,6 +254,9 @@ def reject(article: ArticleFile, node: URIRef) -> None:
         raise InputError(
             "the article itself is not rejected: correct its date, or remove the article"
         )
+    for ask in [a for a in g.subjects(CF.statedIn, node) if isinstance(a, URIRef)]:
+        if (ask, CF.curationStatus, CF.Draft) in g:  # a drafted ask goes with its statement
+            g.remove((ask, None, None))
     users = [
         s
         for s, _, _ in g.triples((None, None, node))

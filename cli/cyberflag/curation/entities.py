@@ -81,6 +81,7 @@ class Entity:
     iri: str | None = None
     runner: str | None = None
     aliases: list[str] = field(default_factory=list)  # as written in the new article
+    runs_it: Entity | None = None  # a new campaign: the organisation the article says runs it
 
     @property
     def name(self) -> str:
@@ -124,7 +125,7 @@ class Known:
         if not key:
             return None
         hit = self._by_label.get(key)
-        described = re.fullmatch(r"(?:the\s+)?[a-z’' ]+", name.strip())  # "the charity"
+        described = re.fullmatch(r"(?:[Tt]he\s+)?[a-z’' ]+", name.strip())  # "the charity"
         if hit is not None and described and hit not in (mentioned or []):
             # a description names someone of this article, never a stranger's alias
             hit = hit if normal(hit.labels[0]) == key and hit.kind == "org" else None

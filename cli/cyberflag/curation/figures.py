@@ -349,6 +349,14 @@ def draft_figures(
     return _merge(drafts)
 
 
+def latest_period(text: str, layout: Layout) -> Period | None:
+    """The closed period the body names (by dates, not relative to the article's date) that ends
+    last: an undated article reporting it was written after it ended."""
+    found = [p for ps, pe in paragraphs(text, *layout.body) for s, e in sentences(text, ps, pe)
+             for p in [find_period(text, s, e, None)] if p is not None and p.end is not None]
+    return max(found, key=lambda p: (p.end, p.written), default=None)
+
+
 def _forward(
     text: str, layout: Layout, published: dt.date | None, drafts: list[FigureDraft]
 ) -> None:

@@ -101,6 +101,10 @@ def view(article: ArticleFile, node: URIRef) -> DraftView:
         what = f"figure {g.value(node, CF.value)} ({comparator}, {unit})"
         period = g.value(node, CF.refPeriod)
         what += f", period {str(period).rsplit('/', 1)[-1]}" if period else ", no period"
+    elif (node, RDF.type, CF.Ask) in g:
+        what = f"ask by {_label(article, g.value(node, CF.askedBy))}"
+        addressee = g.value(node, CF.addressedTo)
+        what += f" of {_label(article, addressee)}" if addressee is not None else ""
     elif node == article.article:
         published = g.value(node, SCHEMA.datePublished)
         what = f"date {published}" if published else "date: none printed"

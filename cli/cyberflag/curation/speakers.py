@@ -185,19 +185,27 @@ class Speakers:
         return None
 
     def _campaign(self, subject: str) -> Speaker | None:
+        """A campaign's statement is its organisation's (rule 11): a known campaign's, or a new
+        one's whose organisation the words name ("The charity's #X campaign")."""
         tag = _HASHTAG.search(subject)
         campaign = (
             self.known.find(tag.group())
             if tag
             else next((e for e in self.mentioned if e.kind == "campaign"), None)
         )
-        if campaign is None or campaign.kind != "campaign" or campaign.runner is None:
+        if campaign is None and tag is not None:
+            owner = re.sub(r"[’']s\b|#\w+|\bcampaign\b|,", " ", subject)
+            runs_it = self._resolve(" ".join(owner.split())) if owner.strip() else None
+            if runs_it is None or runs_it.entity.kind != "org":
+                return None
+            campaign = self.known.add(Entity("campaign", [tag.group()], runs_it=runs_it.entity))
+        if campaign is None or campaign.kind != "campaign":
             return None
-        runner = next((e for e in self.known.entities if e.iri == campaign.runner), None)
+        runner = campaign.runs_it or next(
+            (e for e in self.known.entities if campaign.runner and e.iri == campaign.runner), None)
         if runner is None:
             return None
         self._remember(campaign)
         return Speaker(runner, subject, campaign=campaign, named=False)
-
 
 __all__ = ["PERSON_NAME", "VERB", "VERBS", "VERB_TEXT", "Speaker", "Speakers"]

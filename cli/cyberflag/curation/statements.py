@@ -131,7 +131,7 @@ class _Drafter:
             rest = _NEXT_CLAUSE.search(self.text, verb.end(), end)
             stop = rest.start() if rest and rest.start() > verb.end() + 1 else end
             span = _trim(self.text, verb.end(), stop)
-            if self.text[span[0] : span[1] + 1].endswith(":"):  # a list follows (rule 2: whole)
+            if ":" in self.text[span[1] - 1 : span[1] + 1]:  # a list follows (rule 2: whole)
                 span = (span[0], self._list_end(span[1] + 1))
             if span[1] > span[0]:
                 fragments = [

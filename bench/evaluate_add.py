@@ -102,6 +102,21 @@ def reports(graph: Graph, slug: str, statements: bool) -> list[Fact]:
     return sorted(found, key=lambda f: f.spans[0])
 
 
+def asks(graph: Graph, slug: str) -> list[Fact]:
+    """The asks in ``graph`` whose evidence lies in article ``slug``: who asks, and the words."""
+    found = []
+    for ask in graph.subjects(RDF.type, CF.Ask):
+        spans = [s for s in graph.objects(ask, CF.evidence) if f"/span/{slug}/" in str(s)]
+        if not spans:
+            continue
+        asker = graph.value(ask, CF.askedBy)
+        name = graph.value(asker, SKOS.prefLabel) if asker is not None else None
+        text = str(graph.value(ask, SCHEMA.text))
+        found.append(Fact((str(asker), "ask"), sorted(offsets(s) for s in spans),
+                          f"ask by {name}: {text[:70]}", (str(name),)))
+    return sorted(found, key=lambda f: f.spans[0])
+
+
 def same(curated: Fact, draft: Fact, statements: bool) -> bool:
     if statements:
         speaker_ok = curated.key[0] == draft.key[0] or curated.loose[0] == draft.loose[0]
@@ -180,6 +195,7 @@ class Row:
     slug: str
     statements: tuple[int, int, int] = (0, 0, 0)  # curated, drafted, matched
     figures: tuple[int, int, int] = (0, 0, 0)
+    asks: tuple[int, int, int] = (0, 0, 0)
     roles: tuple[int, int] = (0, 0)  # curated, found
     date: str = ""
     outside: int = 0
@@ -214,6 +230,11 @@ def evaluate(slug: str) -> Row:
         setattr(row, attr, (len(c), len(d), len(c) - len(missed)))
         row.misses += [f"  {attr}: missed  {f.label}" for f in missed]
         row.misses += [f"  {attr}: extra   {f.label}" for f in extra]
+    c, d = asks(curated, slug), asks(drafted, slug)
+    missed, extra = match(c, d, True)  # the same asker, overlapping words
+    row.asks = (len(c), len(d), len(c) - len(missed))
+    row.misses += [f"  asks: missed  {f.label}" for f in missed]
+    row.misses += [f"  asks: extra   {f.label}" for f in extra]
     memberships = [
         m
         for m in curated.subjects(RDF.type, ORG.Membership)
@@ -260,28 +281,26 @@ def cell(matched: int, total: int) -> str:
     return f"{matched / total:.2f} ({matched}/{total})" if total else "-"
 
 
-HEADER = (
-    "| article | statements P | statements R | figures P | figures R | roles R | date "
-    "| outside body | add |\n| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"
-)
+HEADER = ("| article | statements P | statements R | figures P | figures R | asks P | asks R "
+          "| roles R | date | outside body | add |\n"
+          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
 
 
 def table(rows: list[Row]) -> str:
     lines = [HEADER]
     for r in rows:
-        (sc, sd, sm), (fc, fd, fm), (rc, rf) = r.statements, r.figures, r.roles
-        lines.append(
-            f"| {r.slug} | {cell(sm, sd)} | {cell(sm, sc)} | {cell(fm, fd)} "
-            f"| {cell(fm, fc)} | {cell(rf, rc)} | {r.date} | {r.outside} "
-            f"| {r.seconds * 1000:.0f} ms |"
-        )
+        (sc, sd, sm), (fc, fd, fm), (ac, ad, am) = r.statements, r.figures, r.asks
+        rc, rf = r.roles
+        lines.append(f"| {r.slug} | {cell(sm, sd)} | {cell(sm, sc)} | {cell(fm, fd)} "
+                     f"| {cell(fm, fc)} | {cell(am, ad)} | {cell(am, ac)} | {cell(rf, rc)} "
+                     f"| {r.date} | {r.outside} | {r.seconds * 1000:.0f} ms |")
     sc, sd, sm = (sum(r.statements[i] for r in rows) for i in range(3))
     fc, fd, fm = (sum(r.figures[i] for r in rows) for i in range(3))
+    ac, ad, am = (sum(r.asks[i] for r in rows) for i in range(3))
     rc, rf = (sum(r.roles[i] for r in rows) for i in range(2))
-    lines.append(
-        f"| **all five** | {cell(sm, sd)} | {cell(sm, sc)} | {cell(fm, fd)} "
-        f"| {cell(fm, fc)} | {cell(rf, rc)} | | {sum(r.outside for r in rows)} | |"
-    )
+    lines.append(f"| **all five** | {cell(sm, sd)} | {cell(sm, sc)} | {cell(fm, fd)} "
+                 f"| {cell(fm, fc)} | {cell(am, ad)} | {cell(am, ac)} | {cell(rf, rc)} | "
+                 f"| {sum(r.outside for r in rows)} | |")
     return "\n".join(lines)
 
 

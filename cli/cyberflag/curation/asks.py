@@ -63,11 +63,58 @@ def actions(text: str, start: int, end: int) -> list[Range]:
     return [(s, e) for s, e in found if e > s]
 
 
+MODAL = re.compile(
+    r"(?:^|(?<=[\s“‘\"]))(?P<party>(?:[Ww]e|I|[A-Za-z][\w’'-]*(?:\s+[\w’'-]+){0,5}?))\s+"
+    r"(?:(?:must|need(?:s)? to|ha(?:ve|s) to)\s+(?:be\s+(?:forced|made|required)\s+to\s+)?"
+    r"|(?:are\s+|am\s+)?(?:urg(?:e|ing)|call(?:ing)?\s+on)\s+(?P<object>[\w’' ]{1,40}?)\s+to\s+)"
+    r"(?=[a-z])"
+)
+"""An ask in the speaker's own words (rule 10): "X must (be forced to) …", "X needs to …",
+"we urge / are calling on X to …" ("we must …" is the speaker's own resolve, not an ask)."""
+
+
+def _modal_asks(text: str, index: int, statement: StatementDraft, known: Known) -> list[AskDraft]:
+    asks = []
+    for seg_start, seg_end in statement.segments:
+        for match in MODAL.finditer(text, seg_start, seg_end):
+            party = match.group("object") or match.group("party")
+            party = re.sub(r"^(?:(?:and|but|or|so|that|then|if)\s+)+", "", party, flags=re.I)
+            if party.split()[-1].casefold() in ("the", "a", "an", "of", "to", "for"):
+                continue  # "the need to …": a noun, not an ask
+            if match.group("object") is None and party.casefold() in ("we", "i"):
+                continue  # "we must take care …": the speaker's own resolve, not a demand
+            if party.casefold() in ("we", "i", "it", "this", "that"):
+                addressee = None
+            else:
+                addressee = known.find(party)
+            stop = text.find(".", match.end(), seg_end)
+            for action in actions(text, match.end(), stop if stop >= 0 else seg_end):
+                asks.append(AskDraft(index, action, statement.speaker.entity,
+                                     statement.speaker.campaign, addressee, "ask-by-modal",
+                                     round(statement.confidence - 0.3, 2)))
+    return asks
+
+
+def _distinct(text: str, asks: list[AskDraft]) -> list[AskDraft]:
+    """Each action once (the first rule to read it keeps it), and only actions of two words or
+    more ("must reach" asks nothing by itself)."""
+    kept: list[AskDraft] = []
+    for ask in asks:
+        start, end = ask.action
+        if len(text[start:end].split()) < 2 or any(
+                k.action[0] < end and start < k.action[1] for k in kept):
+            continue
+        kept.append(ask)
+    return kept
+
+
 def draft_asks(text: str, statements: list[StatementDraft], known: Known) -> list[AskDraft]:
     """The asks the drafted ``statements`` make, in their order."""
     asks = []
     for index, statement in enumerate(statements):
         verb = statement.verb or ""
+        if statement.kind in ("DirectQuote", "ReportedSpeech", "PartialQuote"):
+            asks += _modal_asks(text, index, statement, known)
         if statement.kind not in ("ReportedSpeech", "PartialQuote") or len(statement.segments) != 1:
             continue
         party_first = PARTY_FIRST.search(verb)
@@ -89,7 +136,7 @@ def draft_asks(text: str, statements: list[StatementDraft], known: Known) -> lis
         for action in actions(text, start, end):
             asks.append(AskDraft(index, action, asker, campaign, addressee,
                                  "ask-by-verb", round(statement.confidence - 0.1, 2)))
-    return asks
+    return _distinct(text, asks)
 
 
-__all__ = ["ACTION_FIRST", "PARTY_FIRST", "AskDraft", "actions", "draft_asks"]
+__all__ = ["ACTION_FIRST", "MODAL", "PARTY_FIRST", "AskDraft", "actions", "draft_asks"]

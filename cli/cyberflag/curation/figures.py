@@ -104,9 +104,25 @@ _BASELINE = re.compile(r"\b(?:than(?: in)?|compared (?:with|to)|from|on)\s+$")
 not its period."""
 
 
-def find_period(text: str, start: int, end: int, published: dt.date | None) -> Period | None:
-    """The period a sentence names (not a baseline it compares with), or ``None``."""
+_YEARS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10}
+
+
+def find_period(text: str, start: int, end: int, published: dt.date | None,
+                latest: Period | None = None) -> Period | None:
+    """The period a sentence names (not a baseline it compares with), or ``None``. "In the five
+    years since …" is read as five years ending where ``latest`` (the article's latest period)
+    ends."""
     line = text[start:end]
+    years = re.search(r"\b(?:in|over) the (?:last |past )?(\d+|" + "|".join(_YEARS)
+                      + r") years\b", line, re.IGNORECASE)
+    if years and latest is not None and latest.end is not None:
+        n = int(years.group(1)) if years.group(1).isdigit() else _YEARS[years.group(1).lower()]
+        first = latest.end.replace(year=latest.end.year - n) + dt.timedelta(days=1)
+        return Period((start + years.start(), start + years.end()), first, latest.end,
+                      f"“{years.group(0)}” is read as {n} years ending where the latest period "
+                      f"the article names, “{text[slice(*latest.written)]}”, ends "
+                      f"({latest.end.isoformat()}).")
     month = "(" + "|".join(m for m in MONTHS if len(m) > 3) + ")"
     between = re.search(rf"between {month} (\d{{4}}) and {month} (\d{{4}})", line, re.IGNORECASE)
     if between:
@@ -192,6 +208,12 @@ def _area(sentence: str, areas: dict[str, str]) -> str | None:
 _FALL = re.compile(r"\b(?:fallen|fell|dropped|down|decreased|declined|cut)\s+(?:by\s+)?$")
 CONTINUED = re.compile(rf"(?<=, )(?<![\w,.£$]){_NUMBER}(?=\s+(?:were|was|are)\b)")
 """A figure that continues a list begun by one with a unit, and takes that unit."""
+RISEN = re.compile(
+    rf"\b(?:risen|rose|increased|grown|climbed|totalled|totaled|reached)\s+(?:by\s+)?"
+    rf"(?:(?P<comparator>{_COMPARATOR})\s+)?(?P<number>\d{{1,3}}(?:,\d{{3}})+|\d+)\b(?!\s*(?:%|per))",
+    re.IGNORECASE,
+)
+"""A figure a sentence gives as what a count has come to, its unit named before it."""
 DIFFERENCE = re.compile(rf"(?<![\w,.£$]){_NUMBER}\s+(?:higher|lower|more|fewer)\s+than\b")
 AGE = re.compile(
     r"\b(?P<what>youngest(?:\s+victim)?|most\s+common\s+age(?:\s+for\s+victims)?)\s+(?:was|is|were)"
@@ -223,6 +245,18 @@ def _readings(line: str) -> list[tuple[re.Match[str], str, str, str]]:
         if before and not any(m.start() <= match.start() < m.end() for m, *_ in found):
             unit = before[-1][1]
             found.append((match, unit, _measure(line, unit, "Exactly"), "Exactly"))
+    for match in RISEN.finditer(line):  # "the total number of offences has risen more than N"
+        if any(m.start() <= match.start("number") < m.end() for m, *_ in found):
+            continue
+        noun = re.search(r"\b(offences|crimes|abuses|cases|children|victims)\b",
+                         line[: match.start()])
+        if noun is None:
+            continue
+        unit = "children" if noun.group(1) in ("children", "victims") else "offences"
+        total = re.search(r"\btotal\b", line[: match.start()], re.IGNORECASE)
+        words = (match.group("comparator") or "").casefold()
+        comparator = next((c for w, c in COMPARATORS if re.fullmatch(w, words)), "Exactly")
+        found.append((match, unit, "cumulative-total" if total else "difference", comparator))
     for match in DIFFERENCE.finditer(line):
         if not any(m.start() <= match.start() < m.end() for m, *_ in found):
             found.append((match, "offences", "difference", "Exactly"))
@@ -301,6 +335,7 @@ def draft_figures(
     figure whose sentence names no period takes the last period the body named before it, with
     an inference saying so; a sentence printed twice (a standfirst, rule 4) is read once."""
     drafts = []
+    latest = latest_period(text, layout)
     carried: Period | None = None
     seen: set[str] = set()
     for p_start, p_end in paragraphs(text, *layout.body):
@@ -309,7 +344,7 @@ def draft_figures(
             if line in seen:
                 continue
             seen.add(line)
-            here = find_period(text, start, end, published)
+            here = find_period(text, start, end, published, latest)
             if here is not None:
                 carried = here
             for match, unit, measure, comparator in _readings(line):

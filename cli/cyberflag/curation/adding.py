@@ -21,8 +21,9 @@ from cyberflag.atomic import write_bytes_atomic, write_text_atomic
 from cyberflag.curation.asks import draft_asks
 from cyberflag.curation.draft import ArticleFacts, build_graph, slugify
 from cyberflag.curation.entities import ENTITIES_QUERY, Entity, Known, known_from, strip_title
-from cyberflag.curation.figures import draft_figures, latest_period
+from cyberflag.curation.figures import draft_figures
 from cyberflag.curation.layout import Layout, Range, find_layout
+from cyberflag.curation.periods import latest_period
 from cyberflag.curation.roles import (
     MEMBERSHIPS_QUERY,
     Membership,

@@ -20,8 +20,9 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from cyberflag.curation.asks import AskDraft
 from cyberflag.curation.entities import Entity
-from cyberflag.curation.figures import FigureDraft, Period
+from cyberflag.curation.figures import FigureDraft
 from cyberflag.curation.layout import Layout, Range
+from cyberflag.curation.periods import Period
 from cyberflag.curation.roles import Membership, RoleDraft, role_key
 from cyberflag.curation.speakers import Speaker
 from cyberflag.curation.statements import StatementDraft

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import PROV, RDF, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import DCTERMS, PROV, RDF, SKOS, XSD, Graph, Literal, URIRef
 
 from cyberflag.cli import cli
 from cyberflag.rdf.namespaces import CF, CFD, OA, ORG, SCHEMA
@@ -168,6 +168,14 @@ def test_add_writes_the_source_its_manifest_entry_and_the_drafts(
     assert str(graph.value(URIRef(f"{evidence}/quote"), OA.exact)) == (
         "Dr Helen Marsh, chief executive of Safe Horizons")
     assert not list(graph.subjects(ORG.member, CFD["person/tom-reyes"]))
+    # "The figures, obtained through a Freedom of Information request to 4 police forces, show a
+    # 23 per cent rise": the source and coverage as written
+    rise = next(o for o in graph.subjects(CF.value, None) if int(graph.value(o, CF.value)) == 23)
+    assert str(graph.value(rise, CF.coverage)) == "4 police forces"
+    source = graph.value(rise, CF.statisticalSource)
+    assert str(graph.value(source, DCTERMS.title)) == "Freedom of Information request"
+    assert graph.value(source, CF.sourceKind) == CFD["source-kind/foi-request"]
+    assert (source, CF.curationStatus, CF.Draft) in graph
 
 
 def test_every_drafted_fact_says_it_is_a_draft_with_its_rule_and_confidence(
@@ -189,10 +197,10 @@ def test_validate_passes_on_a_fresh_draft(runner: CliRunner, data: Path) -> None
     assert result.exit_code == 0, result.output
     assert "OK: 0 errors, 0 warnings" in result.output
     # rule 15: drafts are counted and listed, never errors
-    assert "\ndrafts: 18 awaiting review (cyberflag review lists them)\n" in result.output
-    assert f"\n  articles/{HARBOUR_SLUG}.ttl  18\n" in result.output
+    assert "\ndrafts: 19 awaiting review (cyberflag review lists them)\n" in result.output
+    assert f"\n  articles/{HARBOUR_SLUG}.ttl  19\n" in result.output
     as_json = runner.invoke(cli, ["validate", "--data", str(data), "--format", "json"])
-    assert json.loads(as_json.output)["drafts"] == {f"articles/{HARBOUR_SLUG}.ttl": 18}
+    assert json.loads(as_json.output)["drafts"] == {f"articles/{HARBOUR_SLUG}.ttl": 19}
 
 
 def test_known_people_are_matched_by_name_and_alias(

@@ -42,7 +42,7 @@ def test_review_lists_each_draft_in_its_sentence(runner: CliRunner, data: Path) 
     result = run(runner, data, "review", SLUG)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == f"{SLUG}: 18 drafts"
+    assert lines[0] == f"{SLUG}: 19 drafts"
     assert "  s3     direct quote by Helen Marsh, “said”  [direct-quote-introduced 0.9]" in lines
     assert any("said: “[[These numbers are a stark warning" in line for line in lines)
     assert any(line.startswith("  person/tom-reyes new person Tom Reyes") for line in lines)
@@ -56,7 +56,7 @@ def test_accept_and_reject_rewrite_the_file_canonically(runner: CliRunner, data:
     assert (s2_words, OA.hasSource, CFD[f"article/{SLUG}"]) in article(data)
     result = run(runner, data, "review", SLUG, "--accept", "s3", "--accept", "s4", "--reject", "s2")
     assert result.exit_code == 0, result.output
-    assert result.output == f"{SLUG}: 2 accepted, 1 rejected, 15 drafts left\n"
+    assert result.output == f"{SLUG}: 2 accepted, 1 rejected, 16 drafts left\n"
     graph = article(data)
     assert (node("statement", "s3"), CF.curationStatus, None) not in graph
     assert (node("statement", "s3"), CF.speaker, CFD["person/helen-marsh"]) in graph
@@ -203,7 +203,7 @@ def test_review_at_a_terminal_asks_draft_by_draft(data: Path) -> None:
     read_until(b"drafts left")
     assert process.wait(timeout=60) == 0
     os.close(leader)
-    assert b"2 decided, 16 drafts left" in seen
+    assert b"2 decided, 17 drafts left" in seen
     graph = article(data)
     assert (CFD[f"article/{SLUG}"], CF.curationStatus, None) not in graph
     assert (node("observation", "f1"), None, None) not in graph

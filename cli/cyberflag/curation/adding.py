@@ -33,6 +33,7 @@ from cyberflag.curation.roles import (
 )
 from cyberflag.curation.speakers import PERSON_NAME, Speaker, Speakers
 from cyberflag.curation.statements import draft_statements
+from cyberflag.curation.statsources import attach
 from cyberflag.errors import InputError
 from cyberflag.rdf import turtle
 from cyberflag.rdf.namespaces import CF
@@ -201,6 +202,7 @@ def add_article(
     day = layout.dateline.day if layout.dateline else published
     areas = {lab: e.iri for e in known.entities if e.kind == "area" and e.iri for lab in e.labels}
     figures = draft_figures(page.text, layout, day, areas)
+    attach(page.text, layout, known, figures)
     publisher_speaker, publisher_span = _publisher(page, layout, known, publisher)
     facts = ArticleFacts(
         slug, page.text, layout, digest, Path(name).name, statements, figures, url or page.url,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS, TIME, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from cyberflag.curation.asks import AskDraft
 from cyberflag.curation.entities import Entity
@@ -26,6 +26,7 @@ from cyberflag.curation.periods import Period
 from cyberflag.curation.roles import Membership, RoleDraft, role_key
 from cyberflag.curation.speakers import Speaker
 from cyberflag.curation.statements import StatementDraft
+from cyberflag.curation.statsources import SourceDraft
 from cyberflag.rdf.namespaces import CF, CFD, OA, ORG, QB, SCHEMA
 
 JOIN = " … "
@@ -135,6 +136,20 @@ class _Builder:
         if at >= 0:
             self.add(node, CF.evidence, self.span((at, at + len(entity.name))))
         self.draft(node, "new-campaign", 0.5)
+        return node
+
+    def source(self, source: SourceDraft) -> URIRef:
+        """A statistical source as the article names it (a draft), once per article."""
+        words = self.facts.text[slice(*source.words)]
+        node = CFD[f"source/{self.facts.slug}-{slugify(words, 40)}"]
+        if (node, RDF.type, CF.StatisticalSource) not in self.graph:
+            self.add(node, RDF.type, CF.StatisticalSource)
+            self.add(node, DCTERMS.title, Literal(words))
+            self.add(node, CF.sourceKind, CFD[f"source-kind/{source.kind}"])
+            if source.by is not None:
+                self.add(node, PROV.wasAttributedTo, self.entity(source.by))
+            self.add(node, CF.evidence, self.span(source.words))
+            self.draft(node, "source-as-written", 0.5)
         return node
 
     def words(self, segments: list[Range]) -> Literal:
@@ -280,6 +295,10 @@ class _Builder:
         self.add(node, CF.measure, CFD[f"measure/{d.measure}"])
         if d.area is not None:
             self.add(node, CF.refArea, URIRef(d.area))
+        if d.coverage is not None:
+            self.add(node, CF.coverage, Literal(f.text[slice(*d.coverage)]))
+        if d.source is not None:
+            self.add(node, CF.statisticalSource, self.source(d.source))
         if d.period is not None:
             self.add(node, CF.periodAsWritten, Literal(f.text[slice(*d.period.written)]))
             self.period(node, d.period, node)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from cyberflag.curation.layout import Layout, Range, paragraphs, sentences
 from cyberflag.curation.periods import Period, find_period, latest_period, same_period
@@ -71,6 +72,9 @@ class FigureDraft:
     confidence: float
     area: str | None = None  # the IRI of a known area the sentence names
     also: list[tuple[Range, Range]] = field(default_factory=list)  # later reports: clause, words
+    source: Any = None  # a statsources.SourceDraft, when the article names one
+    source_carried: bool = False
+    coverage: Range | None = None
 
 
 def _value(number: str) -> int | float:

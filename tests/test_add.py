@@ -387,3 +387,37 @@ def test_a_new_campaign_and_its_asks(runner: CliRunner, data: Path, tmp_path: Pa
         assert graph.value(ask, CF.askedBy) == campaign
         assert graph.value(ask, CF.addressedTo) == CFD["org/uk-government"]
     assert runner.invoke(cli, ["validate", "--data", str(data)]).exit_code == 0
+
+
+NORTHSHIRE = ARTICLES / "northshire-online-abuse-figures.txt"
+
+
+def test_a_second_invented_article_in_another_house_style(runner: CliRunner, data: Path) -> None:
+    """Straight quotation marks, an attribution after the quote ("… ," said Professor Anna Lind,
+    director of …), a description by role ("The centre's director added"), a possessive role
+    before a name, a quote of two sentences attributed after both, a dateline with a label."""
+    result = add(runner, data, str(NORTHSHIRE), "--slug", "north")
+    assert result.exit_code == 0, result.output
+    text = NORTHSHIRE.read_text(encoding="utf-8")
+    assert text[51:862].startswith("Posted: 14 September 2022")
+    assert text[51:862].endswith("without further delay.")
+    graph = Graph().parse(data / "articles" / "north.ttl")
+    assert str(graph.value(CFD["article/north"], SCHEMA.datePublished)) == "2022-09-14"
+    assert [row[:3] for row in statements(graph)] == [
+        ("anna-lind", "DirectQuote", "said"),
+        ("anna-lind", "ReportedSpeech", "added"),
+        ("mark-osei", "PartialQuote", "said"),
+        ("mark-osei", "DirectQuote", "said"),
+        ("anna-lind", "ReportedSpeech", "is urging"),
+    ]
+    osei = statements(graph)[3][3]
+    assert osei == ["We have trained every frontline officer in the last year. We will keep "
+                    "working with schools and the NSPCC"]
+    figures = [(int(graph.value(o, CF.value)), str(graph.value(o, CF.refPeriod)).rsplit("/")[-1])
+               for o in graph.subjects(CF.value, None)]
+    assert figures == [(412, "2021-04-01_2022-03-31")]  # "up from 309" names no unit: not drafted
+    ask = next(graph.subjects(RDF.type, CF.Ask))
+    assert str(graph.value(ask, SCHEMA.text)) == (
+        "bring in the Online Safety Bill without further delay")
+    assert graph.value(ask, CF.addressedTo) == CFD["org/uk-government"]
+    assert runner.invoke(cli, ["validate", "--data", str(data)]).exit_code == 0

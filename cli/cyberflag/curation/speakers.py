@@ -18,7 +18,8 @@ VERBS = (
     "explained|explains|insisted|insists|suggested|thanked|thanks|cautioned|cautions|concluded|"
     "concludes|acknowledged|acknowledges|requested|requests|demanded|demands|stressed|stresses|"
     "emphasised|emphasises|emphasized|highlighted|highlighting|announced|announces|welcomed|"
-    "welcomes|pointed out|points out|went on|warn|say|urge|call for|call on|reveal|admit"
+    "welcomes|pointed out|points out|went on|warn|say|urge|call for|call on|reveal|admit|"
+    "confirmed|confirms"
 )
 """Reporting verbs, as written; an auxiliary and "also" before them belong to the verb."""
 
@@ -99,6 +100,7 @@ class Speakers:
     def __init__(self, known: Known) -> None:
         self.known = known
         self.mentioned: list[Entity] = []  # latest first
+        self.roles: dict[int, str] = {}  # the role words each person was given, by id
 
     def _remember(self, entity: Entity) -> None:
         if entity in self.mentioned:
@@ -117,6 +119,9 @@ class Speakers:
         speaker = self._resolve(subject)
         if speaker is not None and speaker.entity.kind not in ("person", "org"):
             return None  # an area, say: not a speaker
+        if speaker is not None and speaker.role:
+            self.roles[id(speaker.entity)] = self.roles.get(id(speaker.entity), "") + " " + (
+                speaker.role.casefold())
         if speaker is not None:
             self._remember(speaker.entity)
         return speaker
@@ -149,9 +154,13 @@ class Speakers:
         if entity is not None:
             self.known.alias(entity, head)
             return Speaker(entity, head, appositive)
-        match = re.fullmatch(r"(?:the|The)\s+([a-z]+)", head)
+        match = re.fullmatch(r"(?:the|The)\s+(?:[\w’'-]+(?:’s|'s)\s+)?([a-z]+)", head)
         if match:
             word = match.group(1)
+            by_role = next((e for e in self.mentioned if e.kind == "person"
+                            and word in self.roles.get(id(e), "")), None)
+            if by_role is not None:  # "The centre's director": the director named before
+                return Speaker(by_role, head, named=False)
             kind = "person" if word in _PERSON_WORDS else "org" if word in _ORG_WORDS else ""
             entity = self._latest(kind) if kind else None
             return Speaker(entity, head, named=False) if entity else None

@@ -177,7 +177,8 @@ class _Drafter:
             speaker, verb = self._attribution(self.text[slice(*quotation.between[0])])
             rule = "direct-quote-attributed"
         if speaker is None:
-            after = self.text[quotation.closed : max(sentence_end, quotation.closed)]
+            line_end = self.text.find("\n", quotation.closed)
+            after = self.text[quotation.closed : line_end if line_end >= 0 else len(self.text)]
             after = re.split(r"(?<=[.!?])\s", after, maxsplit=1)[0]
             if after.strip(" .,"):
                 speaker, verb = self._attribution(after)

@@ -353,7 +353,7 @@ def test_the_readme_adding_transcript(
         else:
             commands[-1][1].append(line)
     assert [c.split()[1] for c, _ in commands] == [
-        "add", "review", "review", "quote", "who-said", "validate", "stats"]
+        "add", "review", "review", "quote", "review", "query", "who-said", "validate", "stats"]
     for command, expected in commands:
         pipe = re.search(r" \| (head|tail) -(\d+)$", command)
         args = shlex.split(command[: pipe.start()] if pipe else command)

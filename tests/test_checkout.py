@@ -90,3 +90,18 @@ def test_validate_in_a_checkout_checks_the_checkout_data(installed: Path, checko
     assert "FAILED" in inside.stdout
     outside = validate(tmp_path)
     assert outside.returncode == 0, outside.stdout + outside.stderr
+
+
+def test_add_outside_a_checkout_needs_a_data_folder(installed: Path, tmp_path: Path) -> None:
+    """The installed copy of data/ lives in site-packages: add refuses to write there."""
+    page = tmp_path / "page.txt"
+    page.write_text("Headline of a page\n\n1 May 2021\n\nThe charity said that it had seen more "
+                    "reports of online grooming this year.\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "cyberflag", "add", str(page)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(installed), "CYBERFLAG_DATA": ""},
+    )
+    assert done.returncode == 2, done.stderr
+    assert "name the data folder to change with --data DIR" in done.stderr
+    assert not list((installed / "cyberflag" / "_data" / "articles").glob("headline*"))

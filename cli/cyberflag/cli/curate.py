@@ -18,6 +18,18 @@ if TYPE_CHECKING:  # the curation modules are imported when a command runs
     from cyberflag.curation.review import DraftView
 
 
+def writable(data: Path | None) -> Path | None:
+    """The data folder a command may change: ``--data``, else the checkout's ``data/``. Outside a
+    checkout the default is the installed copy inside site-packages, which is nobody's data to
+    edit (and a reinstall would lose the change), so a folder must be named."""
+    from cyberflag.rdf.resources import checkout
+
+    if data is None and checkout() is None:
+        raise InputError("outside a checkout, name the data folder to change with --data DIR "
+                         "(or CYBERFLAG_DATA): the installed copy is not yours to edit")
+    return data
+
+
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -82,7 +94,7 @@ def add_article(
     added = add(
         raw,
         name,
-        data,
+        writable(data),
         slug=slug,
         url=url,
         published=published,
@@ -212,7 +224,7 @@ def review_drafts(
             if found:
                 _print_drafts(opened.slug, found)
         return
-    opened = edit.open_article(article, data)
+    opened = edit.open_article(article, writable(data) if acting or sys.stdin.isatty() else data)
     if not acting and sys.stdin.isatty() and sys.stdout.isatty():
         _interactive(opened)
         return
@@ -294,7 +306,7 @@ def add_quote(
     from cyberflag.curation import edit, review
     from cyberflag.curation.entities import load_known
 
-    opened = edit.open_article(article, data)
+    opened = edit.open_article(article, writable(data))
     node = review.add_quote(opened, words, speaker, kind, verb, load_known(data, store))
     opened.save()
     click.echo(f"{opened.slug}: added {edit.short_id(opened, node)}, a {kind} statement")
@@ -343,7 +355,7 @@ def add_figure(
     category and source it stays a draft until review gives them."""
     from cyberflag.curation import edit, review
 
-    opened = edit.open_article(article, data)
+    opened = edit.open_article(article, writable(data))
     dims = {
         k: v
         for k, v in (

@@ -338,3 +338,20 @@ def test_site_of_other_data_is_generic(runner: CliRunner, tmp_path: Path) -> Non
     assert articles
     for article in articles:
         assert "<mark id=" in article.read_text("utf-8")
+
+
+def test_the_timeline_has_one_linked_mark_per_figure(built_site: Path, runner: CliRunner) -> None:
+    """#13: each figure with a period and an area is one mark on its measure's chart, linked to
+    the figure's page; a bound ("more than") is drawn as a bound, not a point."""
+    page = (built_site / "timeline" / "index.html").read_text("utf-8")
+    result = runner.invoke(cli, ["query", "statistics-timeline", "--format", "json"])
+    rows = json.loads(result.output)["results"]["bindings"]
+    observations = {r["observation"]["value"] for r in rows}
+    marks = re.findall(r'<a xlink:href="([^"]+)"', page)
+    assert len(marks) == len(observations) == 20
+    linked = {(built_site / "timeline" / unquote(m)).resolve() for m in marks}
+    assert linked == {(built_site / "id" / o.split("/id/", 1)[1] / "index.html").resolve()
+                      for o in observations}
+    assert page.count("<figure>") == len({r["measureLabel"]["value"] for r in rows})
+    assert "more than 37000 offences" in page  # the table says the bound in words
+    assert page.count('id="chart1-figure_1"') == 1

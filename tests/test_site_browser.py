@@ -79,7 +79,7 @@ def visit(browser: Browser, built_site: Path) -> Iterator[Visit]:
 
 def sample_pages(site: Path) -> list[str]:
     """The front page, who-said, and the first page of each kind of resource."""
-    pages = ["index.html", "who-said/index.html"]
+    pages = ["index.html", "who-said/index.html", "timeline/index.html"]
     for kind in sorted((site / "id").iterdir()):
         first = sorted(kind.rglob("index.html"))[0]
         pages.append(str(first.relative_to(site)))
@@ -157,5 +157,24 @@ def test_statement_links_to_its_highlighted_words_and_back(visit: Visit) -> None
     page.locator(f'sup[data-for="{anchor}"] a[href*="bailey-cant-be-left-to-chance"]').click()
     page.wait_for_url(statement_url)
     assert page.locator("h1").inner_text().startswith("Simon Bailey")
+    assert visit.errors == []
+    assert visit.outside == []
+
+
+def test_the_timeline_draws_a_mark_per_figure_that_leads_to_it(visit: Visit) -> None:
+    """#13: the chart has one mark per figure in the browser too, and a mark is a link to the
+    figure's page."""
+    page = visit.open("timeline/index.html")
+    marks = page.locator("figure svg a")
+    assert marks.count() == 20
+    assert page.locator("figure").count() == page.locator("h2").count()
+    box = marks.first.bounding_box()
+    assert box is not None
+    assert box["width"] > 0
+    href = marks.first.get_attribute("xlink:href") or ""
+    assert "/id/observation/" in href
+    marks.first.click()
+    page.wait_for_url("**/id/observation/**")
+    assert page.locator("h1").count() == 1
     assert visit.errors == []
     assert visit.outside == []

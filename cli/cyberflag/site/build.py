@@ -27,6 +27,8 @@ from cyberflag.site.graph import load_all
 from cyberflag.site.home import HERE, VOID, home_page, void_turtle
 from cyberflag.site.html import CSS, STYLE, page_path
 from cyberflag.site.pages import part_page, resource_page
+from cyberflag.site.timeline import HERE as TIMELINE
+from cyberflag.site.timeline import timeline_page
 from cyberflag.site.who_said import HERE as WHO_SAID
 from cyberflag.site.who_said import who_said_page
 from cyberflag.sparql.results import GraphResult
@@ -69,6 +71,7 @@ def build(engine: Engine, data: Path | None, base_url: str | None = None) -> dic
             files[own] = part_page(ctx, iri, own)
     files[HERE] = home_page(ctx)
     files[WHO_SAID] = who_said_page(ctx, engine)
+    files[TIMELINE] = timeline_page(ctx, engine)
     files[VOID] = void_turtle(ctx)
     files[STYLE] = CSS
     files[MARKER] = "A site written by `cyberflag site`; the command replaces this folder whole.\n"

@@ -50,6 +50,8 @@ def home_page(ctx: Context) -> str:
         "fact links to the words of the article it rests on.</p>\n",
         f'<ul>\n<li>{link(HERE, "who-said/index.html", "Who said what")}: every statement '
         "as each article reports it, with a filter.</li>\n"
+        f'<li>{link(HERE, "timeline/index.html", "Figures over time")}: every figure on a chart '
+        "by reference period, with its comparator, area and sources.</li>\n"
         f'<li>{link(HERE, VOID, "VoID description of the dataset")} (Turtle).</li>\n</ul>\n',
         f"<h2>Articles ({len(articles)})</h2>\n<ul>\n{items}</ul>\n",
     ]

@@ -355,3 +355,19 @@ def test_the_timeline_has_one_linked_mark_per_figure(built_site: Path, runner: C
     assert page.count("<figure>") == len({r["measureLabel"]["value"] for r in rows})
     assert "more than 37000 offences" in page  # the table says the bound in words
     assert page.count('id="chart1-figure_1"') == 1
+
+
+def test_the_conflicts_page_sets_each_conflict_side_by_side(built_site: Path,
+                                                          runner: CliRunner) -> None:
+    """#13: each conflict `cyberflag conflicts` lists, its sides with the articles' words
+    marked and linked, and the curators' explanation."""
+    page = (built_site / "conflicts" / "index.html").read_text("utf-8")
+    listed = json.loads(runner.invoke(cli, ["conflicts", "--format", "json"]).output)["findings"]
+    conflicts = [f for f in listed if f["layer"] == "consistency" and f["severity"] != "info"]
+    assert len(conflicts) == 1
+    assert page.count('<section id="conflict-') == len(conflicts)
+    assert page.count('<div class="side">') == 2
+    assert "3,903 sexual offences against children were ‘cyber-flagged’" in html.unescape(page)
+    assert "<mark>More than 3,000 sex crimes involving the Internet" in html.unescape(page)
+    assert "Explained by the curators." in page
+    assert "Two different periods, not two counts of one period." in page

@@ -79,7 +79,7 @@ def visit(browser: Browser, built_site: Path) -> Iterator[Visit]:
 
 def sample_pages(site: Path) -> list[str]:
     """The front page, who-said, and the first page of each kind of resource."""
-    pages = ["index.html", "who-said/index.html", "timeline/index.html"]
+    pages = ["index.html", "who-said/index.html", "timeline/index.html", "conflicts/index.html"]
     for kind in sorted((site / "id").iterdir()):
         first = sorted(kind.rglob("index.html"))[0]
         pages.append(str(first.relative_to(site)))

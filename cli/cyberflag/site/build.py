@@ -21,6 +21,8 @@ from cyberflag.errors import InputError
 from cyberflag.memory import format_size
 from cyberflag.rdf.prefixes import BASE
 from cyberflag.site.article import article_page
+from cyberflag.site.conflicts import HERE as CONFLICTS
+from cyberflag.site.conflicts import conflicts_page
 from cyberflag.site.context import Context
 from cyberflag.site.evidence import Sources
 from cyberflag.site.graph import load_all
@@ -72,6 +74,7 @@ def build(engine: Engine, data: Path | None, base_url: str | None = None) -> dic
     files[HERE] = home_page(ctx)
     files[WHO_SAID] = who_said_page(ctx, engine)
     files[TIMELINE] = timeline_page(ctx, engine)
+    files[CONFLICTS] = conflicts_page(ctx, data)
     files[VOID] = void_turtle(ctx)
     files[STYLE] = CSS
     files[MARKER] = "A site written by `cyberflag site`; the command replaces this folder whole.\n"

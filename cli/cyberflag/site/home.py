@@ -52,6 +52,8 @@ def home_page(ctx: Context) -> str:
         "as each article reports it, with a filter.</li>\n"
         f'<li>{link(HERE, "timeline/index.html", "Figures over time")}: every figure on a chart '
         "by reference period, with its comparator, area and sources.</li>\n"
+        f'<li>{link(HERE, "conflicts/index.html", "Conflicts")}: where the articles disagree, '
+        "side by side with their words.</li>\n"
         f'<li>{link(HERE, VOID, "VoID description of the dataset")} (Turtle).</li>\n</ul>\n',
         f"<h2>Articles ({len(articles)})</h2>\n<ul>\n{items}</ul>\n",
     ]

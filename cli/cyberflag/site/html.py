@@ -141,6 +141,9 @@ th { background: #f2f2f2; }
   mark { outline: 1px solid #000; background: none; font-weight: 600; }
   body { max-width: none; }
 }
+.sides { display: flex; flex-wrap: wrap; gap: 1rem; }
+.side { flex: 1 1 20rem; border-top: 2px solid var(--line); }
+figure svg { max-width: 100%; height: auto; }
 """
 """The site's one stylesheet: sober, printable (marks stay visible in black and white), and
 with a contrast of at least 7:1 for text."""

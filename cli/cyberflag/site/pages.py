@@ -118,10 +118,10 @@ def citations_section(ctx: Context, here: str, cited: list[Citation]) -> str:
     each linked to where they are marked in the article."""
     if not cited:
         return ""
-    return "<h2>In the articles</h2>\n" + "".join(_citation(ctx, here, c) for c in cited)
+    return "<h2>In the articles</h2>\n" + "".join(citation_html(ctx, here, c) for c in cited)
 
 
-def _citation(ctx: Context, here: str, citation: Citation) -> str:
+def citation_html(ctx: Context, here: str, citation: Citation) -> str:
     graph = ctx.graph
     what = "Report" if citation.kind == "report" else property_name(graph, citation.kind)
     article = link(here, ctx.target(citation.article), name_of(graph, citation.article))
@@ -163,5 +163,6 @@ def span_section(ctx: Context, here: str, iri: str) -> str:
 
 
 __all__ = [
-    "ALTERNATES", "citations_section", "part_page", "resource_page", "span_section", "value_html",
+    "ALTERNATES", "citation_html", "citations_section", "part_page", "resource_page",
+    "span_section", "value_html",
 ]

@@ -39,14 +39,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "cli"))
 
 from cyberflag.curation.adding import add_article  # noqa: E402
+from cyberflag.curation.edit import span_offsets  # noqa: E402
 from cyberflag.rdf.namespaces import CF, OA, ORG, SCHEMA  # noqa: E402
 
 DATA = ROOT / "data"
 
 
 def offsets(span: object) -> tuple[int, int]:
-    start, _, end = str(span).rsplit("/", 1)[1].partition("-")
-    return int(start), int(end)
+    return span_offsets(URIRef(str(span)))
 
 
 def overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:

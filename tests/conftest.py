@@ -56,6 +56,16 @@ FIXTURE_DATA = TESTS / "fixtures" / "data"
 SHIPPED_DATA = REPO / "data"
 
 
+HEADLINE_QUERIES = [
+    "PREFIX schema: <http://schema.org/> SELECT ?h WHERE { ?a schema:headline ?h } ORDER BY ?h",
+    "PREFIX schema: <http://schema.org/> ASK { ?a schema:headline ?h }",
+    "PREFIX schema: <http://schema.org/> CONSTRUCT { ?a schema:headline ?h } "
+    "WHERE { ?a schema:headline ?h }",
+]
+"""One query of each form over the articles' headlines: what every server must answer as the
+embedded store does, from the project's graphs only."""
+
+
 def shipped_data_present() -> bool:
     """True once the real articles are in ``data/articles/``."""
     return any((SHIPPED_DATA / "articles").glob("*.ttl"))
@@ -81,6 +91,14 @@ def shipped_data() -> Path:
     if not shipped_data_present():
         pytest.skip("data/articles/*.ttl not written yet")
     return SHIPPED_DATA
+
+
+@pytest.fixture
+def shipped_copy(tmp_path: Path, shipped_data: Path) -> Path:
+    """A writable copy of the shipped data, for the commands that change it (add, review)."""
+    target = tmp_path / "data"
+    shutil.copytree(shipped_data, target)
+    return target
 
 
 @pytest.fixture

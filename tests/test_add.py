@@ -25,10 +25,8 @@ HARBOUR_SLUG = "charity-warns-of-alarming-rise-in-online-grooming-crimes"
 
 
 @pytest.fixture
-def data(tmp_path: Path, shipped_data: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(shipped_data, target)
-    return target
+def data(shipped_copy: Path) -> Path:
+    return shipped_copy
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

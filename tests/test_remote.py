@@ -21,6 +21,7 @@ from cyberflag.sparql.results import rows_equal
 
 from conftest import (
     FIXTURE_DATA,
+    HEADLINE_QUERIES,
     REPO,
     SHIPPED_DATA,
     CuttingProxy,
@@ -107,15 +108,7 @@ def test_who_said_is_identical(runner: CliRunner, shared: OxigraphServer) -> Non
     assert "Simon Bailey" in remote.stdout
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "PREFIX schema: <http://schema.org/> SELECT ?h WHERE { ?a schema:headline ?h } ORDER BY ?h",
-        "PREFIX schema: <http://schema.org/> ASK { ?a schema:headline ?h }",
-        "PREFIX schema: <http://schema.org/> CONSTRUCT { ?a schema:headline ?h } "
-        "WHERE { ?a schema:headline ?h }",
-    ],
-)
+@pytest.mark.parametrize("query", HEADLINE_QUERIES)
 def test_sparql_is_identical_and_sees_only_the_project_graphs(
     runner: CliRunner, shared: OxigraphServer, query: str
 ) -> None:

@@ -3,7 +3,6 @@ added by their words, written back through the canonical Turtle writer (#12 item
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,11 +22,9 @@ def run(runner: CliRunner, data: Path, *args: str) -> Result:
 
 
 @pytest.fixture
-def data(tmp_path: Path, shipped_data: Path, runner: CliRunner) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(shipped_data, target)
-    assert run(runner, target, "add", str(HARBOUR), "--slug", SLUG).exit_code == 0
-    return target
+def data(shipped_copy: Path, runner: CliRunner) -> Path:
+    assert run(runner, shipped_copy, "add", str(HARBOUR), "--slug", SLUG).exit_code == 0
+    return shipped_copy
 
 
 def article(data: Path) -> Graph:
@@ -208,3 +205,10 @@ def test_review_at_a_terminal_asks_draft_by_draft(data: Path) -> None:
     assert (CFD[f"article/{SLUG}"], CF.curationStatus, None) not in graph
     assert (node("observation", "f1"), None, None) not in graph
     assert (node("statement", "s1"), CF.curationStatus, CF.Draft) in graph
+
+
+def test_the_comparator_options_are_the_comparators_review_knows() -> None:
+    from cyberflag.cli.curate import COMPARATORS
+    from cyberflag.curation.review import COMPARATORS as KNOWN
+
+    assert set(COMPARATORS) == set(KNOWN)

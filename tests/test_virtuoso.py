@@ -23,6 +23,7 @@ from cyberflag.sparql.remote import RemoteEngine, discover_graphs, select
 from cyberflag.sparql.results import SelectResult, rows_equal
 
 from conftest import (
+    HEADLINE_QUERIES,
     SHIPPED_DATA,
     OxigraphServer,
     VirtuosoServer,
@@ -197,15 +198,7 @@ def test_query_command_output_is_identical(
     assert remote.stdout == local.stdout
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "PREFIX schema: <http://schema.org/> SELECT ?h WHERE { ?a schema:headline ?h } ORDER BY ?h",
-        "PREFIX schema: <http://schema.org/> ASK { ?a schema:headline ?h }",
-        "PREFIX schema: <http://schema.org/> CONSTRUCT { ?a schema:headline ?h } "
-        "WHERE { ?a schema:headline ?h }",
-    ],
-)
+@pytest.mark.parametrize("query", HEADLINE_QUERIES)
 def test_sparql_is_identical_and_sees_only_the_project_graphs(
     runner: CliRunner, virtuoso: VirtuosoServer, query: str
 ) -> None:

@@ -89,8 +89,8 @@ def validate_data(
     run = runner.run(data, layers=layers or LAYERS, incremental=True, full=full, store=store,
                      jobs=jobs, note=lambda line: click.echo(f"cyberflag: note: {line}", err=True))
     try:
-        drafts = draft_counts(data, store)
-    except CyberflagError:  # data the engine cannot load: the syntax layer has said why
+        drafts = draft_counts(data)
+    except CyberflagError:  # a file that does not parse: the syntax layer has said why
         drafts = {}
     print_report(run, data, fmt, width, drafts=drafts)
     ctx.exit(0 if run.ok else EXIT_FAILURE)

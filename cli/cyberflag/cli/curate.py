@@ -18,6 +18,11 @@ if TYPE_CHECKING:  # the curation modules are imported when a command runs
     from cyberflag.curation.review import DraftView
 
 
+COMPARATORS = ("exactly", "more-than", "over", "almost", "approximately", "average-of")
+"""The comparators' option names, as :data:`cyberflag.curation.review.COMPARATORS` (not imported:
+``cyberflag -h`` imports this module, and the curation modules import rdflib)."""
+
+
 def writable(data: Path | None) -> Path | None:
     """The data folder a command may change: ``--data``, else the checkout's ``data/``. Outside a
     checkout the default is the installed copy inside site-packages, which is nobody's data to
@@ -113,14 +118,6 @@ def add_article(
     click.echo("Review the drafts, then run: cyberflag validate")
 
 
-def _existing(data: Path | None, store: Path | None) -> set[str]:
-    from cyberflag.curation.adding import EXISTING_QUERY
-    from cyberflag.sparql.engines import default_engine
-
-    rows = default_engine(data, "oxigraph", store).select(EXISTING_QUERY)
-    return {row["node"].value for row in rows.dicts()}
-
-
 def _print_drafts(slug: str, views: Sequence[DraftView], heading: bool = True) -> None:
     if heading:
         click.echo(f"{slug}: {len(views)} draft{'s' if len(views) != 1 else ''}")
@@ -157,7 +154,7 @@ def _print_drafts(slug: str, views: Sequence[DraftView], heading: bool = True) -
 @click.option("--value", metavar="N", help="With --correct: the figure's value.")
 @click.option(
     "--comparator",
-    type=click.Choice(["exactly", "more-than", "over", "almost", "approximately", "average-of"]),
+    type=click.Choice(COMPARATORS),
     help="With --correct: the figure's comparator.",
 )
 @click.option(
@@ -234,15 +231,10 @@ def review_drafts(
     nodes = edit.drafts(opened) if accept_all else [edit.resolve_id(opened, i) for i in accepts]
     rejected = [edit.resolve_id(opened, i) for i in rejects]
     if corrects is not None:
-        from cyberflag.curation.entities import load_known
+        from cyberflag.curation.adding import graph_facts
 
-        review.correct(
-            opened,
-            edit.resolve_id(opened, corrects),
-            fix,
-            load_known(data, store),
-            _existing(data, store),
-        )
+        known, existing, _, _ = graph_facts(data, store)  # one load of the graph for both
+        review.correct(opened, edit.resolve_id(opened, corrects), fix, known, existing)
     for node in rejected:
         edit.reject(opened, node)
     for node in nodes:
@@ -320,7 +312,7 @@ def add_quote(
     "--comparator",
     default="exactly",
     show_default=True,
-    type=click.Choice(["exactly", "more-than", "over", "almost", "approximately", "average-of"]),
+    type=click.Choice(COMPARATORS),
     help="As the words give it (MODEL.md rule 8).",
 )
 @click.option(
@@ -366,8 +358,11 @@ def add_figure(
         )
         if v
     }
+    from cyberflag.curation.adding import graph_facts
+
+    existing = graph_facts(data, store)[1]
     node, missing = review.add_figure(
-        opened, words, value, comparator, unit, period, dims, _existing(data, store)
+        opened, words, value, comparator, unit, period, dims, existing
     )
     opened.save()
     click.echo(

@@ -196,12 +196,13 @@ def add_article(
     if any(e.get("slug") == slug for e in sources) or source_path.exists() or article_path.exists():
         raise InputError(f"slug {slug!r} is already in use in {folder}: choose another with --slug")
 
-    known, existing, memberships, role_iris = _graph(data, store)
+    known, existing, memberships, role_iris = graph_facts(data, store)
     speakers = Speakers(known)
     statements = draft_statements(page.text, layout, speakers)
     day = layout.dateline.day if layout.dateline else published
     areas = {lab: e.iri for e in known.entities if e.kind == "area" and e.iri for lab in e.labels}
-    figures = draft_figures(page.text, layout, day, areas)
+    latest = latest_period(page.text, layout)  # read once: for the figures and an undated date
+    figures = draft_figures(page.text, layout, day, areas, latest)
     attach(page.text, layout, known, figures)
     publisher_speaker, publisher_span = _publisher(page, layout, known, publisher)
     facts = ArticleFacts(
@@ -209,7 +210,7 @@ def add_article(
         published, publisher_speaker, publisher_span, _author(page.text, layout, known), existing,
         roles=draft_roles(page.text, layout.body, statements, known, memberships),
         role_iris=role_iris,
-        latest_period=None if layout.dateline or published else latest_period(page.text, layout),
+        latest_period=None if layout.dateline or published else latest,
         asks=draft_asks(page.text, statements, known),
     )
     built = build_graph(facts)
@@ -239,7 +240,7 @@ def add_article(
     )
 
 
-def _graph(data: Path | None, store: Path | None
+def graph_facts(data: Path | None, store: Path | None
            ) -> tuple[Known, set[str], dict[str, list[Membership]], dict[str, str]]:
     """What drafting needs of the graph, from one engine: its entities, the IRIs other files
     describe, its memberships and its roles."""
@@ -300,4 +301,4 @@ def _write(
         raise InputError(f"could not write the new article into {folder}: {error}") from None
 
 
-__all__ = ["Added", "Page", "add_article", "read_page"]
+__all__ = ["EXISTING_QUERY", "Added", "Page", "add_article", "graph_facts", "read_page"]

@@ -13,24 +13,20 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from cyberflag.curation.asks import AskDraft
 from cyberflag.curation.entities import Entity
-from cyberflag.curation.figures import FigureDraft
+from cyberflag.curation.figures import FigureDraft, SourceDraft
 from cyberflag.curation.layout import Layout, Range
 from cyberflag.curation.periods import Period
-from cyberflag.curation.roles import Membership, RoleDraft, role_key
+from cyberflag.curation.roles import RoleDraft, role_key
 from cyberflag.curation.speakers import Speaker
 from cyberflag.curation.statements import StatementDraft
-from cyberflag.curation.statsources import SourceDraft
-from cyberflag.rdf.namespaces import CF, CFD, OA, ORG, QB, SCHEMA
-
-JOIN = " … "
-"""How the segments of one utterance are joined in ``schema:text`` (rule 1)."""
+from cyberflag.curation.triples import JOIN, add_period, add_report, add_span, mark_draft
+from cyberflag.rdf.namespaces import CF, CFD, ORG, QB, SCHEMA
 
 
 def slugify(words: str, limit: int = 60) -> str:
@@ -77,25 +73,10 @@ class _Builder:
         self.graph.add((s, p, o))
 
     def draft(self, node: URIRef, rule: str, confidence: float) -> None:
-        self.add(node, CF.curationStatus, CF.Draft)
-        self.add(node, CF.draftRule, Literal(rule))
-        self.add(node, CF.confidence, Literal(Decimal(str(confidence)), datatype=XSD.decimal))
+        mark_draft(self.graph, node, rule, confidence)
 
     def span(self, span: Range) -> URIRef:
-        start, end = span
-        node = CFD[f"span/{self.facts.slug}/{start}-{end}"]
-        if (node, RDF.type, OA.SpecificResource) not in self.graph:
-            quote, position = URIRef(f"{node}/quote"), URIRef(f"{node}/position")
-            self.add(node, RDF.type, OA.SpecificResource)
-            self.add(node, OA.hasSource, self.article)
-            self.add(node, OA.hasSelector, quote)
-            self.add(node, OA.hasSelector, position)
-            self.add(quote, RDF.type, OA.TextQuoteSelector)
-            self.add(quote, OA.exact, Literal(self.facts.text[start:end]))
-            self.add(position, RDF.type, OA.TextPositionSelector)
-            self.add(position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger))
-            self.add(position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger))
-        return node
+        return add_span(self.graph, self.facts.slug, self.facts.text, span)
 
     def entity(self, entity: Entity) -> URIRef:
         """The entity's IRI; a new one is minted and described here, as a draft."""
@@ -236,7 +217,6 @@ class _Builder:
         self.add(node, CF.speaker, self.entity(speaker.entity))
         self.add(node, CF.statementKind, CF[d.kind])
         self.add(node, SCHEMA.text, self.words(d.segments))
-        self.add(node, CF.hasReport, report)
         if d.fragments:
             self.add(node, CF.quotedFragment, self.words(d.fragments))
         if d.credits is not None:
@@ -245,11 +225,7 @@ class _Builder:
         if campaign is not None:
             self.add(node, CF.partOfCampaign, self.entity(campaign))
         self.draft(node, d.rule, d.confidence)
-        self.add(report, RDF.type, CF.Report)
-        self.add(report, OA.hasBody, node)
-        for segment in d.segments:
-            self.add(report, OA.hasTarget, self.span(segment))
-        self.add(report, CF.reportedWords, self.words(d.segments))
+        add_report(self.graph, node, report, f.slug, f.text, d.segments)
         if d.verb:
             self.add(report, CF.reportingVerb, Literal(d.verb))
         if d.inference is not None:
@@ -262,27 +238,6 @@ class _Builder:
                 self.add(inference, CF.evidence, self.span(span))
         if d.kind == "HeadlineClaim":
             self.add(self.article, CF.headlineEvidence, self.span(d.segments[0]))
-
-    def period(self, node: URIRef, period: Period, observation: URIRef) -> None:
-        start = period.start.isoformat()
-        end = period.end.isoformat() if period.end else None
-        interval = CFD[f"period/{start}_{end or 'open'}"]
-        self.add(observation, CF.refPeriod, interval)
-        if str(interval) in self.facts.existing or (interval, RDF.type, None) in self.graph:
-            return
-        self.add(interval, RDF.type, TIME.ProperInterval if end else TIME.Interval)
-        for date, link, shortcut in (
-            (start, TIME.hasBeginning, CF.startDate),
-            (end, TIME.hasEnd, CF.endDate),
-        ):
-            if date is None:
-                continue
-            instant = CFD[f"instant/{date}"]
-            self.add(interval, link, instant)
-            self.add(interval, shortcut, Literal(date, datatype=XSD.date))
-            if str(instant) not in self.facts.existing:
-                self.add(instant, RDF.type, TIME.Instant)
-                self.add(instant, TIME.inXSDDate, Literal(date, datatype=XSD.date))
 
     def figure(self, n: int, d: FigureDraft) -> None:
         f = self.facts
@@ -301,7 +256,8 @@ class _Builder:
             self.add(node, CF.statisticalSource, self.source(d.source))
         if d.period is not None:
             self.add(node, CF.periodAsWritten, Literal(f.text[slice(*d.period.written)]))
-            self.period(node, d.period, node)
+            interval = add_period(self.graph, d.period.start, d.period.end, f.existing)
+            self.add(node, CF.refPeriod, interval)
             if d.period.reasoning:
                 inference = CFD[f"inference/{f.slug}-f{n}-period"]
                 self.add(node, CF.periodInference, inference)
@@ -311,11 +267,7 @@ class _Builder:
         self.draft(node, d.rule, d.confidence)
         for n, (clause, written) in enumerate([(d.clause, d.written), *d.also], start=1):
             report = URIRef(f"{node}/report/{f.slug}" + (f"-{n}" if n > 1 else ""))
-            self.add(node, CF.hasReport, report)
-            self.add(report, RDF.type, CF.Report)
-            self.add(report, OA.hasBody, node)
-            self.add(report, OA.hasTarget, self.span(clause))
-            self.add(report, CF.reportedWords, self.words([clause]))
+            add_report(self.graph, node, report, f.slug, f.text, [clause])
             self.add(report, CF.valueAsWritten, Literal(f.text[slice(*written)]))
 
 
@@ -382,8 +334,7 @@ def build_graph(facts: ArticleFacts) -> Built:
         builder.ask(n, ask)
     for role in facts.roles:
         builder.role(role)
-    builder.graph.remove((None, RDFS.comment, None))  # none yet: comments are the curators'
     return Built(builder.graph, builder.evidence)
 
 
-__all__ = ["JOIN", "ArticleFacts", "Built", "Membership", "build_graph", "slugify"]
+__all__ = ["ArticleFacts", "Built", "build_graph", "slugify"]

@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from cyberflag.atomic import write_text_atomic
 from cyberflag.curation.layout import Range
+from cyberflag.curation.triples import add_span
 from cyberflag.errors import InputError
 from cyberflag.rdf import turtle
 from cyberflag.rdf.namespaces import CF, CFD, OA, QB
@@ -79,27 +80,25 @@ def open_article(name: str, data: Path | None) -> ArticleFile:
     return ArticleFile(slug, path, text, (entry["body_start"], entry["body_end"]), graph)
 
 
-DRAFTS_QUERY = """\
-PREFIX cf: <https://w3id.org/cyberflag/ontology#>
-SELECT ?g (COUNT(DISTINCT ?node) AS ?drafts) WHERE {
-  GRAPH ?g { ?node cf:curationStatus cf:Draft }
-}
-GROUP BY ?g
-ORDER BY ?g
-"""
-
-
-def draft_counts(data: Path | None, store: Path | None = None) -> dict[str, int]:
+def draft_counts(data: Path | None) -> dict[str, int]:
     """How many drafts await review, by data file (``articles/SLUG.ttl``): what `validate`
-    lists, drafts being no errors (rule 15)."""
-    from urllib.parse import unquote
+    lists, drafts being no errors (rule 15). Only the files that mention a curation status are
+    parsed, so validating a large graph without drafts costs one read of its bytes, and no
+    store is opened or built for it."""
+    from cyberflag.rdf.files import walk
+    from cyberflag.rdf.graphs import parse_turtle
 
-    from cyberflag.rdf.files import GRAPH_BASE
-    from cyberflag.sparql.engines import default_engine
-
-    rows = default_engine(data, "oxigraph", store).select(DRAFTS_QUERY).dicts()
-    return {unquote(r["g"].value[len(GRAPH_BASE):]) + ".ttl": int(r["drafts"].value)
-            for r in rows if r["g"].value.startswith(GRAPH_BASE)}
+    folder = data if data is not None else data_dir()
+    counts: dict[str, int] = {}
+    for relative, entry in sorted(walk(folder), key=lambda found: found[0]):
+        with open(entry.path, "rb") as handle:
+            if b"curationStatus" not in handle.read():
+                continue
+        graph = parse_turtle(Path(entry.path))
+        found = len(set(graph.subjects(CF.curationStatus, CF.Draft)))
+        if found:
+            counts[relative] = found
+    return counts
 
 
 def _line_col(text: str, at: int) -> str:
@@ -138,35 +137,17 @@ def find_words(article: ArticleFile, words: str) -> Range:
 
 def span_node(article: ArticleFile, span: Range) -> URIRef:
     """The span node for ``span`` (described in the file if it is not yet)."""
-    start, end = span
-    node = CFD[f"span/{article.slug}/{start}-{end}"]
-    g = article.graph
-    if (node, RDF.type, OA.SpecificResource) not in g:
-        quote, position = URIRef(f"{node}/quote"), URIRef(f"{node}/position")
-        from rdflib.namespace import XSD
-
-        for triple in (
-            (node, RDF.type, OA.SpecificResource),
-            (node, OA.hasSource, article.article),
-            (node, OA.hasSelector, quote),
-            (node, OA.hasSelector, position),
-            (quote, RDF.type, OA.TextQuoteSelector),
-            (quote, OA.exact, Literal(article.text[start:end])),
-            (position, RDF.type, OA.TextPositionSelector),
-            (position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)),
-            (position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)),
-        ):
-            g.add(triple)
-    return node
+    return add_span(article.graph, article.slug, article.text, span)
 
 
 def drafts(article: ArticleFile) -> list[URIRef]:
     """The article file's drafts, in text order of their first span (new entities last)."""
     g = article.graph
     nodes = [n for n in set(g.subjects(CF.curationStatus, CF.Draft)) if isinstance(n, URIRef)]
+    offsets = {n: first_offset(g, n) for n in nodes}
     return sorted(
         nodes,
-        key=lambda n: (first_offset(g, n) if first_offset(g, n) is not None else 10**9, str(n)),
+        key=lambda n: (offsets[n] if offsets[n] is not None else 10**9, str(n)),
     )
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
+from cyberflag.curation.entities import Entity
 from cyberflag.curation.layout import Layout, Range, paragraphs, sentences
-from cyberflag.curation.periods import Period, find_period, latest_period, same_period
+from cyberflag.curation.periods import Period, find_period, same_period
 
 _WORDS = {
     "two": 2,
@@ -58,6 +58,16 @@ FIGURE = re.compile(
 
 
 @dataclass
+class SourceDraft:
+    """A statistical source named in the body: its words, its kind and who it is attributed to."""
+
+    words: Range
+    kind: str
+    by: Entity | None
+    coverage: Range | None = None  # what its sentence says it covers
+
+
+@dataclass
 class FigureDraft:
     """One drafted figure: where its words are, the value as written, and what it measures."""
 
@@ -72,7 +82,7 @@ class FigureDraft:
     confidence: float
     area: str | None = None  # the IRI of a known area the sentence names
     also: list[tuple[Range, Range]] = field(default_factory=list)  # later reports: clause, words
-    source: Any = None  # a statsources.SourceDraft, when the article names one
+    source: SourceDraft | None = None  # when the article names one
     source_carried: bool = False
     coverage: Range | None = None
 
@@ -229,14 +239,14 @@ def _fold_rounded(drafts: list[FigureDraft]) -> list[FigureDraft]:
 
 
 def draft_figures(
-    text: str, layout: Layout, published: dt.date | None, areas: dict[str, str] | None = None
+    text: str, layout: Layout, published: dt.date | None, areas: dict[str, str] | None = None,
+    latest: Period | None = None,
 ) -> list[FigureDraft]:
     """The figures of a body, in text order; ``areas`` maps the known areas' names to IRIs. A
     figure whose sentence names no period takes the last period the body named before it, with
     an inference saying so; a sentence printed twice (a standfirst, rule 4) is read once."""
     drafts = []
-    latest = latest_period(text, layout)
-    carried: Period | None = None
+    carried: Period | None = None  # ``latest``: the body's latest period (periods.latest_period)
     seen: set[str] = set()
     for p_start, p_end in paragraphs(text, *layout.body):
         for start, end in sentences(text, p_start, p_end):
@@ -317,5 +327,6 @@ __all__ = [
     "DIFFERENCE",
     "FIGURE",
     "FigureDraft",
+    "SourceDraft",
     "draft_figures",
 ]

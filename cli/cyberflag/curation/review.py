@@ -14,20 +14,21 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, SKOS, TIME, XSD
+from rdflib.namespace import RDF, SKOS
 
-from cyberflag.curation.draft import JOIN
 from cyberflag.curation.edit import (
     ArticleFile,
     accept,
     drafts,
     find_words,
+    missing,
     short_id,
     span_node,
     span_offsets,
     spans_of,
 )
 from cyberflag.curation.entities import Entity, Known
+from cyberflag.curation.triples import JOIN, add_period, add_report, mark_draft
 from cyberflag.errors import InputError
 from cyberflag.rdf.namespaces import CF, CFD, OA, QB, SCHEMA
 
@@ -138,12 +139,7 @@ def entity_for(article: ArticleFile, known: Known, name: str) -> URIRef:
     g.add((node, RDF.type, SCHEMA.Person))
     g.add((node, SCHEMA.name, Literal(name)))
     g.add((node, SKOS.prefLabel, Literal(name)))
-    for mark, value in (
-        (CF.curationStatus, CF.Draft),
-        (CF.draftRule, Literal("new-person")),
-        (CF.confidence, Literal(Decimal("1.0"), datatype=XSD.decimal)),
-    ):
-        g.add((node, mark, value))
+    mark_draft(g, node, "new-person", 1.0)
     known.add(Entity("person", [name], str(node)))
     return node
 
@@ -172,26 +168,8 @@ def set_period(article: ArticleFile, node: URIRef, period: str, existing: set[st
         raise InputError(f"--period {period!r}: {error}") from None
     if end is not None and end < start:
         raise InputError(f"--period {period!r}: it ends before it starts")
-    g = article.graph
-    interval = CFD[f"period/{start.isoformat()}_{end.isoformat() if end else 'open'}"]
-    g.set((node, CF.refPeriod, interval))
-    if str(interval) in existing or (interval, RDF.type, None) in g:
-        return
-    g.add((interval, RDF.type, TIME.ProperInterval if end else TIME.Interval))
-    for day, link, shortcut in (
-        (start, TIME.hasBeginning, CF.startDate),
-        (end, TIME.hasEnd, CF.endDate),
-    ):
-        if day is None:
-            continue
-        iso = Literal(day.isoformat(), datatype=XSD.date)
-        instant = CFD[f"instant/{day.isoformat()}"]
-        g.add((interval, link, instant))
-        g.add((interval, shortcut, iso))
-        if str(instant) not in existing:
-            g.add((instant, RDF.type, TIME.Instant))
-            g.add((instant, TIME.inXSDDate, iso))
-
+    interval = add_period(article.graph, start, end, existing)
+    article.graph.set((node, CF.refPeriod, interval))
 
 def number(value: str) -> Literal:
     try:
@@ -287,13 +265,9 @@ def add_quote(
         (node, CF.speaker, entity_for(article, known, speaker)),
         (node, CF.statementKind, CF[KINDS[kind]]),
         (node, SCHEMA.text, Literal(words)),
-        (node, CF.hasReport, report),
-        (report, RDF.type, CF.Report),
-        (report, OA.hasBody, node),
-        (report, OA.hasTarget, span_node(article, span)),
-        (report, CF.reportedWords, Literal(words)),
     ):
         g.add(triple)
+    add_report(g, node, report, article.slug, article.text, [span])
     if verb:
         g.add((report, CF.reportingVerb, Literal(verb)))
     if kind == "partial":
@@ -339,32 +313,19 @@ def add_figure(
         (node, QB.dataSet, CFD["dataset/cyberflag-statistics"]),
         (node, CF.value, number(value)),
         (node, CF.comparator, CF[COMPARATORS[comparator]]),
-        (node, CF.hasReport, report),
-        (report, RDF.type, CF.Report),
-        (report, OA.hasBody, node),
-        (report, OA.hasTarget, span_node(article, span)),
-        (report, CF.reportedWords, Literal(words)),
     ):
         g.add(triple)
+    add_report(g, node, report, article.slug, article.text, [span])
     if unit:
         g.add((node, CF.unit, CFD[f"unit/{unit}"]))
     for name, slug in dimensions.items():
         g.add((node, DIMENSIONS[name], CFD[f"{_SCHEMES[name]}/{slug}"]))
     if period:
         set_period(article, node, period, existing)
-    missing = [
-        n
-        for n in ("measure", "period", "area", "category", "source")
-        if (n == "period" and not period) or (n != "period" and n not in dimensions)
-    ]
-    if missing:
-        for mark, mark_value in (
-            (CF.curationStatus, CF.Draft),
-            (CF.draftRule, Literal("figure-by-curator")),
-            (CF.confidence, Literal(Decimal("1.0"), datatype=XSD.decimal)),
-        ):
-            g.add((node, mark, mark_value))
-    return node, missing
+    lacking = missing(article, node)  # rule 15: incomplete, so still a draft
+    if lacking:
+        mark_draft(g, node, "figure-by-curator", 1.0)
+    return node, lacking
 
 
 __all__ = [

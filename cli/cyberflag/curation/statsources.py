@@ -12,10 +12,9 @@ words name, or left for the curator.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from cyberflag.curation.entities import Entity, Known
-from cyberflag.curation.figures import FigureDraft
+from cyberflag.curation.entities import Known
+from cyberflag.curation.figures import FigureDraft, SourceDraft
 from cyberflag.curation.layout import Layout, Range, paragraphs, sentences
 
 _NAME = r"(?:the\s+)?[A-Za-z][\w’'-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w’'-]*)*"
@@ -35,16 +34,6 @@ COVERAGE = re.compile(
     r"(?:\s+(?:in|across)(?:\s+the)?\s+[A-Z][\w]*(?:\s+(?:and\s+)?[A-Z][\w]*)*)?)"
 )
 """Which forces a figure covers, as written."""
-
-
-@dataclass
-class SourceDraft:
-    """A statistical source named in the body: its words, its kind and who it is attributed to."""
-
-    words: Range
-    kind: str
-    by: Entity | None
-    coverage: Range | None = None  # what its sentence says it covers
 
 
 def _named(text: str, start: int, end: int, known: Known) -> SourceDraft | None:

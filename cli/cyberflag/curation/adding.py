@@ -82,10 +82,13 @@ def read_page(raw: bytes, name: str) -> Page:
         raise InputError(f"{name}: not UTF-8 text (byte {error.start})") from None
     if not re.match(r"\s*(?:<!doctype html|<html)", content, re.IGNORECASE):
         return Page(content, name)
-    import trafilatura  # only for HTML
+    try:
+        import trafilatura  # only for HTML
 
-    body = trafilatura.extract(content, include_comments=False, include_tables=False)
-    meta = trafilatura.extract_metadata(content)
+        body = trafilatura.extract(content, include_comments=False, include_tables=False)
+        meta = trafilatura.extract_metadata(content)
+    except ImportError as error:  # a broken install (lxml's cleaner missing, say): one line
+        raise InputError(f"{name}: reading HTML needs trafilatura and its parts: {error}") from None
     if not body:
         raise InputError(f"{name}: no article text could be extracted from the HTML")
     parts = [

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from cyberflag.server.front import (
+from cyberflag.server.front import MAX_BODY
+from cyberflag.server.routes import (
     FORM,
-    MAX_BODY,
     NO_SERVICE,
     READ_ONLY,
     ROUTES,

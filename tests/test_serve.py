@@ -6,7 +6,6 @@ those that stop it start their own (``served``).
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -23,16 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 from urllib.error import HTTPError, URLError
-from urllib.parse import parse_qs
 
 import pytest
 from click.testing import CliRunner
 
 from cyberflag.cli import cli
 from cyberflag.queries import catalogue
-from cyberflag.server.front import MAX_BODY, NO_SERVICE, READ_ONLY
+from cyberflag.server.front import MAX_BODY
 from cyberflag.server.oxigraph import MAX_RESTARTS
-from cyberflag.server.serve import without_header
+from cyberflag.server.routes import NO_SERVICE, READ_ONLY
 from cyberflag.sparql.engines import OxigraphEngine
 from cyberflag.sparql.remote import RemoteEngine
 from cyberflag.sparql.results import rows_equal
@@ -127,7 +125,8 @@ def start_serve(tmp_path: Path, *args: str) -> Served:
         pytest.fail(f"serve printed no start-up message ({process.wait()}): {''.join(seen)}"
                     f"{err.text()}")
     text = "".join(seen)
-    url = next(x.split()[-1] for x in seen if x.strip().startswith("query page:")).rstrip("/")
+    endpoint = next(x.split()[2] for x in seen if x.strip().startswith("SPARQL endpoint:"))
+    url = endpoint.removesuffix("/query")
     return Served(process, text, url, tmp, err)
 
 
@@ -201,30 +200,59 @@ def test_refuses_updates(running: Served) -> None:
     assert "HTTP 403 Forbidden" in result.stderr
 
 
-def test_links_open_each_saved_query_in_the_page(running: Served) -> None:
-    with urllib.request.urlopen(f"{running.url}/", timeout=10) as response:
-        page = response.read().decode()
-    assert "Yasgui" in page  # the page that reads #query=...&endpoint=... links
-    assets = re.findall(r'(?:src|href)="\.?(/[^"]+)"', page)
-    assert len(assets) == 3  # script, style sheet, icon: each passes the front
+def fetch(url: str, accept: str = "*/*", method: str = "GET") -> tuple[int, str, bytes]:
+    """Status, media type and body of one request (an error status included)."""
+    request = urllib.request.Request(url, headers={"Accept": accept}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers.get_content_type(), response.read()
+    except HTTPError as error:
+        return error.code, error.headers.get_content_type(), error.read()
+
+
+def test_serves_the_site_and_the_forms(running: Served) -> None:
+    assert f"  site:             {running.url}/\n" in running.stdout
+    status, kind, page = fetch(f"{running.url}/")
+    assert (status, kind) == (200, "text/html")
+    assert b'<a href="who-said/index.html">' in page or b"who-said/index.html" in page
+    status, kind, turtle = fetch(f"{running.url}/id/person/alex-example/", "text/turtle")
+    assert (status, kind) == (200, "text/turtle")
+    assert b"<https://w3id.org/cyberflag/id/person/alex-example>" in turtle
+    status, kind, form = fetch(f"{running.url}/queries/people/?run=1")
+    assert (status, kind) == (200, "text/html")
+    people = CliRunner().invoke(cli, ["query", "people", "--data", str(FIXTURE_DATA),
+                                      "--format", "csv"])
+    assert form.count(b"<tr><td") == len(people.stdout.splitlines()) - 1 > 0
+    status, kind, body = fetch(f"{running.url}/queries/people/?run=1", method="HEAD")
+    assert (status, kind, body) == (200, "text/html", b"")
+
+
+def test_the_console_loads_through_the_front(running: Served) -> None:
+    status, _, page = fetch(f"{running.url}/console/")
+    assert status == 200
+    assets = re.findall(r'(?:src|href)="(/yasgui[^"]+)"', page.decode())
+    assert sorted(assets) == ["/yasgui.min.css", "/yasgui.min.js"]
     for asset in assets:
-        with urllib.request.urlopen(f"{running.url}{asset}", timeout=10) as response:
-            assert response.status == 200
-            assert response.read()
-    index = next(
-        Path(urllib.parse.urlparse(line.strip()).path)
-        for line in running.stdout.splitlines()
-        if line.strip().startswith("file://") and line.strip().endswith("saved-catalogue.html")
-    )
-    listed = {
-        html.unescape(name): parse_qs(html.unescape(href).split("#", 1)[1])
-        for href, name in re.findall(r'<a href="([^"]+)">([^<]+)</a>', index.read_text())
-        if html.unescape(href).startswith(f"{running.url}/#")
-    }
-    assert sorted(listed) == catalogue.names()
-    for name, params in listed.items():
-        assert params["query"] == [without_header(catalogue.load(name).bind({}))]
-        assert params["endpoint"] == [f"{running.url}/query"]
+        status, _, body = fetch(f"{running.url}{asset}")
+        assert status == 200
+        assert body
+
+
+def test_without_the_site_the_root_is_the_engines_query_page(tmp_path: Path) -> None:
+    server = start_serve(tmp_path, "--port", str(free_port()), "--data", str(FIXTURE_DATA),
+                         "--no-site")
+    try:
+        assert "  site:" not in server.stdout
+        status, _, page = fetch(f"{server.url}/")
+        assert status == 200
+        assert b"Yasgui" in page
+        status, _, form = fetch(f"{server.url}/queries/people/?run=1")
+        assert status == 200
+        assert b"<tbody>" in form
+        assert fetch(f"{server.url}/id/person/alex-example/")[0] == 404
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=20)
 
 
 def test_stops_cleanly_on_sigint(served: Served) -> None:

@@ -48,7 +48,7 @@ HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a LIMIT 1"
 def serving(tmp_path: Path, *args: str) -> Iterator[Served]:
     """``serve`` over the fixture data with ``args``, stopped afterwards if it still runs."""
     server = start_serve(tmp_path, "--port", str(free_port()), "--data", str(FIXTURE_DATA),
-                         "--no-links", *args)
+                         "--no-site", *args)
     try:
         yield server
     finally:
@@ -178,7 +178,7 @@ def start_serve_failing(tmp_path: Path, *args: str) -> subprocess.CompletedProce
     env = {**os.environ, "PYTHONPATH": str(REPO / "cli"), "TMPDIR": str(tmp_path)}
     return subprocess.run(
         [sys.executable, "-m", "cyberflag", "serve", "--port", str(free_port()),
-         "--data", str(FIXTURE_DATA), "--no-links", *args],
+         "--data", str(FIXTURE_DATA), "--no-site", *args],
         capture_output=True, text=True, env=env, timeout=60,
     )
 

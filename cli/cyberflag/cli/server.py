@@ -174,27 +174,36 @@ def push_data(
     "the engine to stop the query that grew it; the requests it was answering get HTTP 503.",
 )
 @click.option(
-    "--links/--no-links",
+    "--site/--no-site",
     default=True,
-    help="List a link for each saved query that opens it in the query page.",
+    show_default=True,
+    help="Build the site from the data and serve it at / (as 'cyberflag site' writes it). "
+    "Without it, / is Oxigraph's query page; the forms and the console are served either way.",
 )
 @data_option
 @queries_option
 def serve_data(
-    host: str, port: int, timeout: int, max_memory: int | None, links: bool, data: Path | None,
+    host: str, port: int, timeout: int, max_memory: int | None, site: bool, data: Path | None,
     queries_dir: Path | None,
 ) -> None:
-    """Serve the data as a read-only SPARQL endpoint with a query page.
+    """Serve the site, a form per saved query and a read-only SPARQL endpoint.
 
     \b
-    Runs the Oxigraph server (the 'oxigraph' package: pip install 'cyberflag[server]') over
-    a temporary copy of the data, one named graph per file, the default graph being their
+    Builds the site from the data (as 'cyberflag site' does; --no-site skips it) and runs
+    the Oxigraph server (the 'oxigraph' package: pip install 'cyberflag[server]') over a
+    temporary copy of the data, one named graph per file, the default graph being their
     union as in 'cyberflag query', on a private port of 127.0.0.1. A front on --host and
-    --port forwards the SPARQL protocol and the query page to it, and refuses (HTTP 403 or
-    400, one line saying why) any query with SERVICE (which would make the server fetch
-    from other hosts), queries nested over 32 deep, updates and Graph Store writes, and
-    bodies over 1 MiB. If the server dies it is restarted (at most 3 times a minute), with
-    a note on stderr.
+    --port answers:
+      /             the site: a page at every IRI's path (Turtle or JSON-LD when the
+                    request's Accept asks for it)
+      /queries/     a form per saved query, built from its #+ header; its rows as a
+                    table linked to the pages, with CSV and JSON downloads
+      /console/     a SPARQL console with the project's prefixes and the saved queries
+      /query        the SPARQL endpoint (also /sparql)
+    It refuses (HTTP 403 or 400, one line saying why) any query with SERVICE (which would
+    make the server fetch from other hosts), queries nested over 32 deep, updates and
+    Graph Store writes, and bodies over 1 MiB. If the server dies it is restarted (at most
+    3 times a minute), with a note on stderr.
     \b
     A long query: Oxigraph stops some at --timeout; one still running when its answer
     passes --timeout and half as long again (90 s by default), or that makes the engine
@@ -202,14 +211,15 @@ def serve_data(
     a second or less, not counted as a crash): its client gets HTTP 504 (503 for memory),
     other requests cut by the restart 503, each with one line saying why.
     \b
-    Prints the page's URL and a link per saved query; other tools (and
-    'cyberflag query NAME --endpoint URL/query') can use the endpoint. Ctrl-C stops it and
-    removes the temporary copy.
+    Prints these addresses; other tools (and 'cyberflag query NAME --endpoint URL/query')
+    can use the endpoint. The pages' links are relative, so they work from another machine
+    when --host lets it in. Ctrl-C stops it and removes the temporary copy.
     \b
     --host decides who can read: 127.0.0.1 (the default) is this machine only; any other
     address lets every machine that can reach it read all the data.
     """
-    from cyberflag.server.serve import serve
+    from cyberflag.server.serve import front_deadline, serve
+    from cyberflag.site.serving import prepare
 
     if host not in ("127.0.0.1", "::1", "localhost"):
         click.echo(
@@ -223,8 +233,7 @@ def serve_data(
         port=port,
         timeout=timeout,
         max_memory=max_memory,
-        queries_dir=queries_dir,
-        links=links,
+        prepare=prepare(data, queries_dir, site=site, timeout=front_deadline(timeout) + 5),
         say=lambda text: click.echo(text, nl=False),
         note=lambda text: click.echo(text, err=True, nl=False),
     )

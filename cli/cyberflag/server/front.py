@@ -1,17 +1,11 @@
-"""The one HTTP front of ``cyberflag serve``: everything the public address answers, routed in
-one table (:data:`ROUTES`).
+"""The one HTTP front of ``cyberflag serve``: the public address, which answers only what
+``server/routes`` allows and forwards the rest to the engine on its private port.
 
 Why a front at all: Oxigraph's server cannot be told not to federate (a ``SERVICE`` call makes it
 fetch from wherever its host can reach, on a stranger's behalf), and one query can crash it. So it
 listens only on a private loopback port, and this front, on the public ``--host``/``--port``,
-decides what reaches it. A query is read with the project's tokenizer and refused before it is
-forwarded when it calls ``SERVICE`` (403) or nests deeper than the parsers survive (400); every
-update and Graph Store write is refused (403); request bodies are bounded (413). Each refusal is an
-HTTP status and one line of plain text saying why.
-
-What is forwarded is rebuilt from what was checked, never the bytes that came in: a query, however
-it arrived (GET, a form, ``application/sparql-query``), goes on as a form re-encoded from the
-fields that were read, so the engine cannot read a request differently from the check.
+decides what reaches it (the checks are in ``server/routes``); request bodies are bounded (413).
+A local application (the site and its query forms) answers the reads it holds before any route.
 
 If the engine dies under a request, that request gets a 502 and a reason (it is not retried: it
 may be what killed it); one that found the engine gone before anything was sent is sent again, once,
@@ -31,15 +25,13 @@ import socket
 import socketserver
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from cyberflag.errors import EndpointError
 from cyberflag.server.oxigraph import Upstream
-from cyberflag.sparql.syntax import QuerySyntaxError, check_nesting, query_form, uses_service
+from cyberflag.server.routes import Answer, Incoming, Local, Outgoing, Refused, route
 
 MAX_BODY = 1 << 20
 """The largest request body read (1 MiB): far above any real query, far below harm."""
@@ -49,141 +41,11 @@ DIED_WAIT = 5.0
 """Seconds to wait, after the engine's connection failed, for the supervisor to report it died."""
 LINGER = 5.0
 """Seconds a refused request's unread body is drained, so that its sender sees the refusal."""
-FORM = "application/x-www-form-urlencoded"
-READ_ONLY = "this endpoint is read-only: updates and Graph Store writes are refused"
-NO_SERVICE = (
-    "federated queries (SERVICE) are refused: this endpoint answers from its own data only"
-)
 # Per-connection headers, and the two the front writes itself, are not copied from the engine.
 _NOT_COPIED = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
     "transfer-encoding", "upgrade", "server", "date",
 })
-
-
-class Refused(Exception):
-    """An answer the front gives itself: ``status`` and a one-line ``reason``."""
-
-    def __init__(self, status: int, reason: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-        self.headers = headers or {}
-
-
-@dataclass(frozen=True)
-class Incoming:
-    """A request as the routes see it. ``body`` reads the bounded body, for routes that need it
-    (a refused write is answered without reading what it sent)."""
-
-    method: str
-    path: str
-    query: str
-    content_type: str
-    """The media type, lower case, without parameters; ``""`` if none was sent."""
-    body: Callable[[], bytes]
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """What the engine is sent."""
-
-    method: str
-    target: str
-    body: bytes | None = None
-    content_type: str | None = None
-
-
-Action = Callable[[Incoming], Outgoing]
-
-
-def passthrough(incoming: Incoming) -> Outgoing:
-    """A read (the query page, its assets, a graph): forwarded as it came, without a body."""
-    target = incoming.path + (f"?{incoming.query}" if incoming.query else "")
-    return Outgoing(incoming.method, target)
-
-
-def read_only(incoming: Incoming) -> Outgoing:
-    """An update or a Graph Store write: refused, whatever it holds."""
-    raise Refused(403, READ_ONLY)
-
-
-def _text(body: bytes) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Refused(400, "the request body is not UTF-8") from None
-
-
-def sparql_query(incoming: Incoming) -> Outgoing:
-    """A SPARQL protocol query (GET, a form, or ``application/sparql-query``): checked, then
-    forwarded as a form rebuilt from the fields read."""
-    fields = parse_qsl(incoming.query, keep_blank_values=True)
-    if incoming.method == "POST":
-        kind = incoming.content_type
-        if kind == "application/sparql-update":
-            raise Refused(403, READ_ONLY)
-        if kind == "application/sparql-query":
-            fields.append(("query", _text(incoming.body())))
-        elif kind == FORM:
-            fields += parse_qsl(_text(incoming.body()), keep_blank_values=True)
-        else:
-            raise Refused(
-                415, f"send the query as application/sparql-query or as a form ({FORM}), "
-                     f"not {kind or 'a body without a Content-Type'}",
-            )
-    if any(name == "update" for name, _ in fields):
-        raise Refused(403, READ_ONLY)
-    texts = [value for name, value in fields if name == "query"]
-    if len(texts) != 1:
-        raise Refused(400, "more than one query parameter" if texts else "no query parameter")
-    vet(texts[0])
-    return Outgoing("POST", incoming.path, urlencode(fields).encode("ascii"), FORM)
-
-
-def vet(text: str) -> None:
-    """Refuse a query the engine must not run: SERVICE, too deep, or an update."""
-    if uses_service(text):
-        raise Refused(403, NO_SERVICE)
-    try:
-        check_nesting(text, "query")
-    except QuerySyntaxError as error:
-        raise Refused(400, str(error)) from None
-    if query_form(text) == "UPDATE":
-        raise Refused(403, READ_ONLY)
-
-
-_PAGE: dict[str, Action] = {"GET": passthrough, "HEAD": passthrough}
-_QUERY: dict[str, Action] = {"GET": sparql_query, "POST": sparql_query}
-_WRITES: dict[str, Action] = dict.fromkeys(("POST", "PUT", "DELETE", "PATCH"), read_only)
-
-ROUTES: dict[str, dict[str, Action]] = {
-    # Oxigraph's YASGUI query page and what it loads
-    "/": _PAGE,
-    "/yasgui.min.js": _PAGE,
-    "/yasgui.min.css": _PAGE,
-    "/logo.svg": _PAGE,
-    # the SPARQL protocol: the page queries /sparql by default, other tools /query
-    "/query": _QUERY,
-    "/sparql": _QUERY,
-    "/update": {"GET": read_only, **_WRITES},
-    # the Graph Store protocol: reading a graph is a read
-    "/store": {**_PAGE, **_WRITES},
-}
-"""Every path the front answers, and how, per method. Anything else is a 404 or a 405."""
-
-
-def route(method: str, path: str) -> Action:
-    """The action for ``method`` on ``path``, or :class:`Refused` (404, 405)."""
-    methods = ROUTES.get(path)
-    if methods is None:
-        raise Refused(404, f"nothing at {path}")
-    action = methods.get(method)
-    if action is None:
-        allowed = ", ".join(sorted(methods))
-        raise Refused(405, f"{method} is not answered at {path} (only {allowed})",
-                      {"Allow": allowed})
-    return action
 
 
 class Engine(Protocol):
@@ -226,9 +88,14 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         self.body_read = False
         try:
-            action = route(self.command, parts.path)
             media = self.headers.get_content_type() if "Content-Type" in self.headers else ""
-            outgoing = action(Incoming(self.command, parts.path, parts.query, media, self.body))
+            incoming = Incoming(self.command, parts.path, parts.query, media, self.body,
+                                self.headers.get("Accept", ""))
+            local = self.local(incoming)
+            if local is not None:
+                self.answer(local)
+                return
+            outgoing = route(self.command, parts.path)(incoming)
         except Refused as refused:
             self.plain(refused.status, refused.reason, refused.headers)
             if not self.body_read and (
@@ -276,17 +143,34 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    def local(self, incoming: Incoming) -> Answer | None:
+        """The local application's answer to a read, if it holds the path. A fault in it is a
+        500 with one line, never a traceback on the terminal."""
+        app = self.server.local
+        if app is None or incoming.method not in ("GET", "HEAD"):
+            return None
+        try:
+            return app(incoming)
+        except Refused:
+            raise
+        except Exception as error:
+            raise Refused(500, f"this page failed: {type(error).__name__}: {error}") from None
+
     def plain(self, status: int, reason: str, headers: dict[str, str] | None = None) -> None:
         """Answer with ``status`` and ``reason`` as one line of plain text."""
         payload = (" ".join(reason.split()) + "\n").encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in (headers or {}).items():
+        self.answer(Answer(status, "text/plain; charset=utf-8", payload, headers or {}))
+
+    def answer(self, answer: Answer) -> None:
+        """Send an answer the front gives itself, whole (no body for HEAD)."""
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(answer.body)))
+        for name, value in answer.headers.items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(payload)
+            self.wfile.write(answer.body)
 
     def forward(self, outgoing: Outgoing) -> None:
         """Send ``outgoing`` to the engine and copy its answer back, within the deadline; past
@@ -361,10 +245,12 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, host: str, port: int, engine: Engine, engine_timeout: float) -> None:
+    def __init__(self, host: str, port: int, engine: Engine, engine_timeout: float,
+                 local: Local | None = None) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.engine = engine
         self.engine_timeout = engine_timeout
+        self.local = local
         super().__init__((host, port), _Handler)
 
     def server_bind(self) -> None:
@@ -384,9 +270,10 @@ class Front:
     """The front, bound at once (so a port in use fails before any work), serving on
     :meth:`start` in a background thread until :meth:`close`."""
 
-    def __init__(self, host: str, port: int, engine: Engine, *, engine_timeout: float) -> None:
+    def __init__(self, host: str, port: int, engine: Engine, *, engine_timeout: float,
+                 local: Local | None = None) -> None:
         try:
-            self.server = _Server(host, port, engine, engine_timeout)
+            self.server = _Server(host, port, engine, engine_timeout, local)
         except OSError as error:
             raise EndpointError(
                 base_url(host, port),
@@ -394,6 +281,10 @@ class Front:
             ) from None
         self.url = base_url(host, int(self.server.server_address[1]))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def mount(self, local: Local) -> None:
+        """Have ``local`` answer the reads it holds, before any route."""
+        self.server.local = local
 
     def start(self) -> None:
         """Answer requests from now on."""
@@ -407,7 +298,5 @@ class Front:
 
 
 __all__ = [
-    "MAX_BODY", "NO_SERVICE", "READ_ONLY", "ROUTES", "Engine", "Front", "Incoming", "Outgoing",
-    "Refused", "base_url", "cut_short", "passthrough", "ran_past", "read_only", "route",
-    "sparql_query", "vet",
+    "MAX_BODY", "Engine", "Front", "base_url", "cut_short", "ran_past",
 ]

@@ -17,23 +17,21 @@ when a request runs past :func:`front_deadline`. The front binds to
 127.0.0.1 unless told otherwise, so nothing outside this machine can reach it. Ctrl-C (SIGINT) or
 SIGTERM stops the front and the server, and the temporary store is removed.
 
-The page reads ``#query=...&endpoint=...`` from its URL (YASGUI's shareable links), so each saved
-query gets a link that opens it, parameters at their defaults, ready to run.
+What the front answers itself comes from a local application the command hands over (the site,
+the saved queries' forms and the console: ``site/serving``), made once the data is loaded, from
+the same store the server opens; without one, ``/`` is Oxigraph's own query page.
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
 import shutil
 import signal
 import tempfile
-import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from urllib.parse import quote, urlencode
 
 from cyberflag.errors import InputError
 from cyberflag.memory import default_max_memory
@@ -45,6 +43,7 @@ from cyberflag.server.oxigraph import (
     find_oxigraph,
     free_port,
 )
+from cyberflag.server.routes import Incoming, Local
 from cyberflag.sparql.engines import OxigraphEngine
 
 QUERY_TIMEOUT = 60
@@ -66,29 +65,6 @@ def front_deadline(timeout: int) -> float:
 Note = Callable[[str], None]
 
 
-def query_link(base: str, name: str, text: str) -> str:
-    """A link that opens ``text`` in the server's query page, aimed at its SPARQL endpoint.
-
-    ``endpoint`` must be given: the page derives its default endpoint from its own URL, which for
-    a link includes the ``#...`` part.
-    """
-    fragment = urlencode(
-        {"query": text, "endpoint": f"{base}/query", "requestMethod": "POST", "tabTitle": name},
-        quote_via=quote,
-    )
-    return f"{base}/#{fragment}"
-
-
-def saved_query_links(base: str, queries_dir: Path | None = None) -> list[tuple[str, str]]:
-    """``(name, link)`` for every saved query, parameters at their defaults."""
-    from cyberflag.queries import catalogue
-
-    return [
-        (q.name, query_link(base, q.name, without_header(q.bind({}))))
-        for q in catalogue.all_queries(queries_dir)
-    ]
-
-
 def without_header(text: str) -> str:
     """The query without its leading ``#+`` header lines (metadata for the CLI, noise in a page)."""
     lines = text.splitlines(True)
@@ -97,8 +73,11 @@ def without_header(text: str) -> str:
     return "".join(lines)
 
 
-def load_store(data: Path | str | None, location: Path) -> tuple[int, int]:
-    """Bulk-load the data and ontology into an on-disk store; ``(graphs, triples)``.
+def load_store(
+    data: Path | str | None, location: Path, use: Callable[[OxigraphEngine], object] | None = None,
+) -> tuple[int, int]:
+    """Bulk-load the data and ontology into an on-disk store; ``(graphs, triples)``. ``use``
+    reads the loaded store first (the site is built from it, so pages and endpoint agree).
 
     The store is closed (the engine dropped) before returning: RocksDB allows one writer, and the
     server must be able to open it.
@@ -107,6 +86,8 @@ def load_store(data: Path | str | None, location: Path) -> tuple[int, int]:
     store = engine.store
     graphs = len(list(store.named_graphs()))
     triples = len(store)
+    if use is not None:
+        use(engine)
     store.flush()
     del engine, store
     return graphs, triples
@@ -138,47 +119,35 @@ class Serving:
     url: str
     graphs: int
     triples: int
-    links: list[tuple[str, str]]
-    index: Path | None = None
-    """A local HTML page with one link per saved query (the links are too long for a terminal)."""
+    site: bool
 
     def text(self) -> str:
-        """The start-up message: where the endpoint and page are, and links to saved queries."""
+        """The start-up message: where the pages, the forms, the console and the endpoint are."""
         lines = [
             f"Serving the cyberflag graph ({self.graphs} graphs, {self.triples:,} triples), "
             "read-only (updates and SERVICE refused)",
-            f"  query page:       {self.url}/",
+        ]
+        if self.site:
+            lines.append(f"  site:             {self.url}/")
+        lines += [
+            f"  saved queries:    {self.url}/queries/  (a form for each)",
+            f"  SPARQL console:   {self.url}/console/",
             f"  SPARQL endpoint:  {self.url}/query  (default graph: the union of all graphs)",
             f"  from the shell:   cyberflag query NAME --endpoint {self.url}/query",
+            "",
+            "Press Ctrl-C to stop.",
         ]
-        if self.links:
-            lines += ["", "Saved queries, each a link that opens it in the query page:"]
-            if self.index is not None:
-                lines.append(f"  {self.index.as_uri()}")
-            lines += textwrap.wrap(
-                ", ".join(name for name, _ in self.links), 96,
-                initial_indent="  (", subsequent_indent="   ",
-            )
-            lines[-1] += ")"
-        lines += ["", "Press Ctrl-C to stop."]
         return "\n".join(lines) + "\n"
 
 
-def write_index(path: Path, url: str, links: list[tuple[str, str]]) -> Path:
-    """Write a small HTML page linking each saved query into the server's query page."""
-    items = "\n".join(
-        f'  <li><a href="{html.escape(link, quote=True)}">{html.escape(name)}</a></li>'
-        for name, link in links
-    )
-    path.write_text(
-        "<!doctype html>\n<meta charset=\"utf-8\">\n"
-        f"<title>cyberflag saved queries on {html.escape(url)}</title>\n"
-        f"<h1>cyberflag saved queries</h1>\n<p>Each opens in the query page of "
-        f"<a href=\"{html.escape(url, quote=True)}/\">{html.escape(url)}</a>, ready to run.</p>\n"
-        f"<ul>\n{items}\n</ul>\n",
-        encoding="utf-8",
-    )
-    return path
+def holds_root(local: Local) -> bool:
+    """Whether ``local`` answers ``/`` (a site), rather than leaving it to the engine's page."""
+    return local(Incoming("HEAD", "/", "", "", lambda: b"")) is not None
+
+
+Prepare = Callable[[OxigraphEngine, str, Path], Local]
+"""Makes the front's local application from the loaded store, the front's URL and a folder
+that lives as long as ``serve`` (for the built pages)."""
 
 
 def serve(
@@ -188,8 +157,7 @@ def serve(
     port: int = 7878,
     timeout: int = QUERY_TIMEOUT,
     max_memory: int | None = None,
-    queries_dir: Path | None = None,
-    links: bool = True,
+    prepare: Prepare | None = None,
     say: Note = print,
     note: Note = print,
 ) -> None:
@@ -198,6 +166,7 @@ def serve(
     ``say`` gets the start-up message (stdout), ``note`` the restart and stop messages (stderr).
     The front binds first: a port in use fails at once, before the data is loaded. ``max_memory``
     bounds the engine's resident memory (default: half the machine's, ``server/memory``).
+    ``prepare`` makes what the front answers itself (the site), from the loaded store.
     """
     binary = find_oxigraph()
     if not 0 <= port <= 65535:
@@ -211,15 +180,18 @@ def serve(
         front = Front(host, port, engine, engine_timeout=front_deadline(timeout))
         with stop_signals():
             try:
-                graphs, triples = load_store(data, location)
+                url, local = front.url, []
+
+                def mount(store: OxigraphEngine) -> None:
+                    if prepare is not None:
+                        local.append(prepare(store, url, workdir))
+
+                graphs, triples = load_store(data, location, mount)
+                for app in local:
+                    front.mount(app)
                 engine.start()
                 front.start()
-                found = saved_query_links(front.url, queries_dir) if links else []
-                index = (
-                    write_index(workdir / "saved-catalogue.html", front.url, found)
-                    if found else None
-                )
-                say(Serving(front.url, graphs, triples, found, index).text())
+                say(Serving(front.url, graphs, triples, any(holds_root(a) for a in local)).text())
                 engine.watch(front.url)
             except _Stop:
                 note("cyberflag: stopping the server\n")
@@ -238,7 +210,5 @@ __all__ = [
     "find_oxigraph",
     "free_port",
     "front_deadline",
-    "query_link",
-    "saved_query_links",
     "serve",
 ]

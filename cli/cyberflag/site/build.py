@@ -19,12 +19,15 @@ from urllib.parse import urlsplit
 
 from cyberflag.errors import InputError
 from cyberflag.memory import format_size
+from cyberflag.queries.catalogue import all_queries
 from cyberflag.rdf.prefixes import BASE
 from cyberflag.site.article import article_page
 from cyberflag.site.conflicts import HERE as CONFLICTS
 from cyberflag.site.conflicts import conflicts_page
 from cyberflag.site.context import Context
 from cyberflag.site.evidence import Sources
+from cyberflag.site.forms import HERE as QUERIES
+from cyberflag.site.forms import catalogue_page, query_here, query_page
 from cyberflag.site.graph import load_all
 from cyberflag.site.home import HERE, VOID, home_page, void_turtle
 from cyberflag.site.html import CSS, STYLE, page_path
@@ -56,9 +59,20 @@ def check_base_url(base_url: str | None) -> str:
     return base_url if base_url.endswith("/") else base_url + "/"
 
 
-def build(engine: Engine, data: Path | None, base_url: str | None = None) -> dict[str, str]:
+def build(engine: Engine, data: Path | None, base_url: str | None = None,
+          queries_dir: Path | None = None) -> dict[str, str]:
     """Every file of the site, path (from the root, ``/``-separated) → text."""
-    ctx = Context(load_all(engine), Sources(data), check_base_url(base_url))
+    return site_files(context(engine, data, base_url), engine, data, queries_dir)
+
+
+def context(engine: Engine, data: Path | None, base_url: str | None = None) -> Context:
+    """One build's shared state: every triple (through ``engine``), the sources, the pages."""
+    return Context(load_all(engine), Sources(data), check_base_url(base_url))
+
+
+def site_files(ctx: Context, engine: Engine, data: Path | None,
+               queries_dir: Path | None = None) -> dict[str, str]:
+    """Every file of the site built on ``ctx``, path (from the root) → text."""
     files: dict[str, str] = {}
     for iri, path in sorted(ctx.pages.items()):
         is_article = ARTICLE in ctx.graph.types(iri)
@@ -75,6 +89,10 @@ def build(engine: Engine, data: Path | None, base_url: str | None = None) -> dic
     files[WHO_SAID] = who_said_page(ctx, engine)
     files[TIMELINE] = timeline_page(ctx, engine)
     files[CONFLICTS] = conflicts_page(ctx, data)
+    queries = all_queries(queries_dir)
+    files[QUERIES] = catalogue_page(queries, live=False)
+    for query in queries:
+        files[query_here(query.name)] = query_page(query, {}, live=False)
     files[VOID] = void_turtle(ctx)
     files[STYLE] = CSS
     files[MARKER] = "A site written by `cyberflag site`; the command replaces this folder whole.\n"
@@ -134,4 +152,6 @@ def write_site(
     )
 
 
-__all__ = ["MARKER", "build", "check_base_url", "publish", "write_site"]
+__all__ = [
+    "MARKER", "build", "check_base_url", "context", "publish", "site_files", "write_site",
+]

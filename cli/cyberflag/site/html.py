@@ -55,7 +55,9 @@ def frame(
     stylesheet, links to the same description as Turtle and JSON-LD (``alternates``: their file
     names beside the page) and a link home. ``moved_to`` (a file from the root) sends the reader
     on at once: the page of a resource described on another's page."""
-    links = [f'<link rel="stylesheet" href="{esc(relative(here, STYLE))}">']
+    # No icon: without this line a browser asks the server for /favicon.ico, which is not there.
+    links = ['<link rel="icon" href="data:,">',
+             f'<link rel="stylesheet" href="{esc(relative(here, STYLE))}">']
     if moved_to is not None:
         links.append(
             f'<meta http-equiv="refresh" content="0; url={esc(relative(here, moved_to))}">'
@@ -68,6 +70,7 @@ def frame(
         links.append(f'<link rel="canonical" href="{esc(canonical)}">')
     home = esc(relative(here, "index.html"))
     said = esc(relative(here, "who-said/index.html"))
+    queries = esc(relative(here, "queries/index.html"))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -75,7 +78,8 @@ def frame(
         f"<title>{esc(title)} · cyberflag</title>\n" + "\n".join(links) + "\n</head>\n<body>\n"
         '<a class="skip" href="#main">Skip to the content</a>\n'
         f'<header><nav aria-label="Site"><a href="{home}">cyberflag</a> · '
-        f'<a href="{said}">Who said what</a></nav></header>\n'
+        f'<a href="{said}">Who said what</a> · <a href="{queries}">Saved queries</a></nav>'
+        "</header>\n"
         f'<main id="main">\n{body}</main>\n'
         "<footer><p>How UK news reported police-recorded online child sexual abuse, 2016-2020: "
         "every fact is linked to the words of the article it comes from.</p></footer>\n"
@@ -144,6 +148,16 @@ th { background: #f2f2f2; }
 .sides { display: flex; flex-wrap: wrap; gap: 1rem; }
 .side { flex: 1 1 20rem; border-top: 2px solid var(--line); }
 figure svg { max-width: 100%; height: auto; }
+.field { margin: .75rem 0; border: 0; padding: 0; }
+div.field > label, fieldset.field > legend { display: block; font-weight: 600; }
+.field label .note { font-weight: normal; }
+fieldset.field > label { margin-right: 1rem; }
+.field > .note { display: block; font-size: .9rem; max-width: 45rem; }
+.field input[type=text], .field input[type=number] { min-width: 16rem; margin: .15rem .5rem 0 0; }
+.scroll { overflow-x: auto; }
+.answer { width: calc(100vw - 2rem); margin-left: calc(50% - 50vw + 1rem); }
+.answer td { min-width: 7rem; }
+.answer td.long { min-width: 18rem; }
 """
 """The site's one stylesheet: sober, printable (marks stay visible in black and white), and
 with a contrast of at least 7:1 for text."""

@@ -14,16 +14,16 @@ area, as the command gives them.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import re
 from typing import TYPE_CHECKING
 
 from cyberflag.queries.catalogue import load
+from cyberflag.site.axis import date_of, days, svg_chart
 from cyberflag.site.describe import name_of
 from cyberflag.site.html import esc, frame, link, relative
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from cyberflag.site.context import Context
     from cyberflag.sparql.engines import Engine
 
@@ -36,41 +36,30 @@ COLOURS = ["#1f4e79", "#b35c00", "#2e7d32", "#6a1b9a", "#ad1457", "#37474f"]
 table says the area in words)."""
 
 
-def _date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text[:10])
-
-
-def _days(day: dt.date) -> float:
-    """Matplotlib's date number for ``day``: days since its epoch, set to 1970-01-01 below."""
-    return float((day - dt.date(1970, 1, 1)).days)
-
-
 def _chart(ctx: Context, rows: list[dict[str, str]], areas: list[str], unit: str,
            prefix: str) -> str:
-    """One measure's chart as SVG text (deterministic: fixed ids, no date in the metadata)."""
-    import matplotlib
+    """One measure's chart as SVG text, through the charts' one setup (:func:`svg_chart`)."""
+    titles: dict[str, str] = {}
 
-    matplotlib.use("svg")
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
+    def draw(figure: Figure) -> None:
+        from matplotlib.lines import Line2D
 
-    with matplotlib.rc_context({"svg.hashsalt": "cyberflag", "svg.fonttype": "none",
-                                "date.epoch": "1970-01-01T00:00:00",
-                                "font.size": 9, "axes.spines.top": False,
-                                "axes.spines.right": False}):
-        figure = Figure(figsize=(8, 3.2))
         axes = figure.add_subplot()
         for row in rows:
-            start = _date(row["periodStart"])
-            end = _date(row["periodEnd"]) if row.get("periodEnd") else start
-            first, last = _days(start), _days(end)
+            start = date_of(row["periodStart"])
+            end = date_of(row["periodEnd"]) if row.get("periodEnd") else start
+            first, last = days(start), days(end)
             value = float(row["value"])
             colour = COLOURS[areas.index(row["areaName"]) % len(COLOURS)]
             axes.plot([first, last], [value, value], color=colour, linewidth=1.2, alpha=0.7)
             marker = MARKERS.get(row["comparatorLabel"], "o")
             mark = axes.scatter([(first + last) / 2], [value], marker=marker, color=colour, s=46,
                                 zorder=3)
-            mark.set_urls([relative(HERE, ctx.target(row["observation"]) or HERE)])
+            url = relative(HERE, ctx.target(row["observation"]) or HERE)
+            mark.set_urls([url])
+            titles[url] = (f"{row['comparatorLabel']} {row['value']} {row.get('unitLabel', '')}, "
+                           f"{row['areaName']}, {row['periodStart']} to "
+                           f"{row.get('periodEnd') or 'open'}")
         axes.xaxis_date()
         axes.set_ylabel(unit)
         axes.grid(axis="y", linewidth=0.4, alpha=0.5)
@@ -82,17 +71,8 @@ def _chart(ctx: Context, rows: list[dict[str, str]], areas: list[str], unit: str
                     if any(MARKERS.get(r["comparatorLabel"], "o") == m for r in rows)]
         axes.legend(handles=handles, fontsize=8, frameon=False, loc="upper left",
                     bbox_to_anchor=(1.01, 1))
-        figure.tight_layout()
-        out = io.StringIO()
-        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-    svg = out.getvalue()
-    svg = svg[svg.index("<svg"):]
-    # Each chart's ids are its own: matplotlib numbers them per figure ("figure_1"), and one page
-    # holds several figures.
-    svg = re.sub(r'\bid="', f'id="{prefix}-', svg)
-    svg = re.sub(r"url\(#", f"url(#{prefix}-", svg)
-    svg = re.sub(r'href="#', f'href="#{prefix}-', svg)
-    return svg.replace(' target="_blank"', "")  # a mark opens its figure here, as links do
+
+    return svg_chart(draw, (8, 3.2), prefix, titles)
 
 
 def timeline_page(ctx: Context, engine: Engine) -> str:

@@ -1,4 +1,5 @@
-"""The timeline of the figures: each measure over its reference periods, one chart per measure.
+"""The timeline: the statements and events on one axis of dates with the figures' periods
+(:mod:`cyberflag.site.axis`), then each measure over its reference periods, one chart per measure.
 
 A chart is drawn with matplotlib at build time and inlined as SVG, so the page works offline and
 from ``file://``, with no script and nothing fetched. One mark per observation, at the middle of
@@ -17,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cyberflag.queries.catalogue import load
-from cyberflag.site.axis import date_of, days, svg_chart
+from cyberflag.site.axis import axis_section, date_of, days, svg_chart
 from cyberflag.site.describe import name_of
 from cyberflag.site.html import esc, frame, link, relative
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from cyberflag.sparql.engines import Engine
 
 HERE = "timeline/index.html"
+TITLE = "Figures, statements and events over time"
 MARKERS = {"more than": "^", "over": "^", "almost": "v", "approximately": "D",
            "an average of": "s", "average of": "s"}
 """A comparator's mark: a bound points the way the value may lie; "exactly" is a dot."""
@@ -76,7 +78,8 @@ def _chart(ctx: Context, rows: list[dict[str, str]], areas: list[str], unit: str
 
 
 def timeline_page(ctx: Context, engine: Engine) -> str:
-    """The page: a chart and a table per measure, from ``statistics-timeline``."""
+    """The page: the statements and events on one axis with the figures' periods (``timeline``),
+    then a chart and a table per measure (``statistics-timeline``)."""
     result = engine.select(load("statistics-timeline").bind({}))
     by_measure: dict[str, dict[str, dict[str, str]]] = {}
     for row in result.dicts():
@@ -99,7 +102,7 @@ def timeline_page(ctx: Context, engine: Engine) -> str:
         )
         chart = _chart(ctx, rows, areas, unit, f"chart{len(sections) + 1}")
         sections.append(
-            f"<section>\n<h2>{esc(measure.capitalize())}</h2>\n"
+            f'<section class="measure">\n<h2>{esc(measure.capitalize())}</h2>\n'
             f"<figure>\n{chart}\n<figcaption>{len(rows)} "
             f"figure{'s' if len(rows) != 1 else ''} for {esc(measure)}, by reference period: a "
             "line spans the period, the mark's shape is the comparator (pointing up: more than; "
@@ -109,12 +112,14 @@ def timeline_page(ctx: Context, engine: Engine) -> str:
             f"<tbody>\n{table}</tbody>\n</table>\n</section>\n"
         )
     body = (
-        "<h1>Figures over time</h1>\n"
-        "<p>Every figure the articles give with a reference period and an area, one chart per "
-        "measure. Figures for the same period that disagree stand side by side; each links to "
-        "its page, which quotes the articles' words.</p>\n" + "".join(sections)
+        f"<h1>{esc(TITLE)}</h1>\n"
+        "<p>First the statements, the policy events and documents, and the figures' reference "
+        "periods on one time axis; then every figure the articles give with a reference period "
+        "and an area, one chart per measure. Figures for the same period that disagree stand "
+        "side by side; each links to its page, which quotes the articles' words.</p>\n"
+        + axis_section(ctx, engine, HERE) + "".join(sections)
     )
-    return frame(HERE, "Figures over time", body, canonical=ctx.canonical(HERE))
+    return frame(HERE, TITLE, body, canonical=ctx.canonical(HERE))
 
 
 __all__ = ["HERE", "timeline_page"]

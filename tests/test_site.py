@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -25,6 +26,7 @@ from cyberflag.cli import cli
 from cyberflag.rdf.prefixes import PREFIXES
 from cyberflag.site.article import marked
 from cyberflag.site.build import MARKER
+from cyberflag.site.context import fragment
 from cyberflag.site.evidence import Span
 from cyberflag.sparql.engines import default_engine
 
@@ -347,14 +349,116 @@ def test_the_timeline_has_one_linked_mark_per_figure(built_site: Path, runner: C
     result = runner.invoke(cli, ["query", "statistics-timeline", "--format", "json"])
     rows = json.loads(result.output)["results"]["bindings"]
     observations = {r["observation"]["value"] for r in rows}
-    marks = re.findall(r'<a xlink:href="([^"]+)"', page)
+    measures = re.findall(r'<section class="measure">.*?</section>', page, re.DOTALL)
+    marks = [m for section in measures for m in re.findall(r'<a xlink:href="([^"]+)"', section)]
     assert len(marks) == len(observations) == 20
     linked = {(built_site / "timeline" / unquote(m)).resolve() for m in marks}
     assert linked == {(built_site / "id" / o.split("/id/", 1)[1] / "index.html").resolve()
                       for o in observations}
-    assert page.count("<figure>") == len({r["measureLabel"]["value"] for r in rows})
+    assert len(measures) == len({r["measureLabel"]["value"] for r in rows})
+    assert all(section.count("<figure>") == 1 for section in measures)
     assert "more than 37000 offences" in page  # the table says the bound in words
     assert page.count('id="chart1-figure_1"') == 1
+
+
+AXIS_MARK = re.compile(
+    r'<a xlink:href="([^"]+)">(?:<title>[^<]*</title>)?\s*'
+    r'(?:<path d="([^"]+)"|<use xlink:href="#([^"]+)" x="([-\d.]+)")'
+)
+
+
+def axis_marks(page: str) -> dict[str, tuple[str, float, float]]:
+    """The axis chart's linked marks: each link → its group (kind and style), left and right.
+    A mark is its own path, or a path defined once and used at an offset (matplotlib's SVG
+    writer chooses)."""
+    svg = page[page.index('<section id="axis">'):]
+    svg = svg[:svg.index("</svg>")]
+    defined = dict(re.findall(r'<path id="([^"]+)" d="([^"]+)"', svg))
+    found: dict[str, tuple[str, float, float]] = {}
+    groups = list(re.finditer(r'<g id="axis-([^"]+)">', svg))
+    for here, after in zip(groups, [*groups[1:], None], strict=True):
+        group = here[1]
+        inner = svg[here.end():after.start() if after else len(svg)]
+        for href, path, used, offset in AXIS_MARK.findall(inner):
+            shift = float(offset) if used else 0.0
+            xs = [float(x) + shift
+                  for x in re.findall(r"[ML] (-?[\d.]+) ", defined[used] if used else path)]
+            assert href not in found, href
+            found[href] = (group, min(xs), max(xs))
+    return found
+
+
+def test_the_timeline_sets_statements_and_events_on_the_figures_axis(
+    built_site: Path, runner: CliRunner
+) -> None:
+    """#13: every report of a statement and every dated event or document of the saved query
+    `timeline` is one mark on the axis the figures' periods are drawn on, linked to its page (a
+    report to its place on its statement's page); a day is drawn at its day, a range (an
+    inferred date, a month) across the days it allows; the tables say the same in words."""
+    page = (built_site / "timeline" / "index.html").read_text("utf-8")
+    result = runner.invoke(cli, ["query", "timeline", "--format", "json"])
+    rows = [{k: v["value"] for k, v in row.items()}
+            for row in json.loads(result.output)["results"]["bindings"]]
+    dated = [r for r in rows if r["type"] != "statistic" and ("from" in r or "to" in r)]
+    reports = {r["report"]: r for r in dated if r["type"] == "statement"}
+    events = {r["item"]: r for r in dated if r["type"] != "statement"}
+    assert reports
+    assert events
+    marks = axis_marks(page)
+    assert len(marks) == len(reports) + len(events)
+
+    def page_of(iri: str) -> Path:
+        return (built_site / "id" / iri.split("/id/", 1)[1] / "index.html").resolve()
+
+    expected = {(page_of(r["item"]), fragment(report, r["item"])): r
+                for report, r in reports.items()}
+    expected.update({(page_of(item), ""): r for item, r in events.items()})
+    drawn: dict[tuple[Path, str], tuple[str, float, float]] = {}
+    for href, mark in marks.items():
+        path, _, anchor = unquote(href).partition("#")
+        target = (built_site / "timeline" / path).resolve()
+        assert target.is_file(), href
+        assert not anchor or f'id="{anchor}"' in target.read_text("utf-8"), href
+        drawn[(target, anchor)] = mark
+    assert drawn.keys() == expected.keys()
+
+    # Where each mark lies: the day marks give the scale; a range spans its days.
+    def day(text: str) -> float:
+        return float(date.fromisoformat(text).toordinal())
+
+    days = sorted(((day(expected[k]["from"]), (left + right) / 2, right - left)
+                   for k, (group, left, right) in drawn.items() if group.endswith("-day")))
+    (first, x0, width), (last, x1, _) = days[0], days[-1]
+    assert last > first
+    scale = (x1 - x0) / (last - first)
+
+    def x(value: float) -> float:
+        return x0 + (value - first) * scale
+
+    for key, (group, left, right) in drawn.items():
+        row = expected[key]
+        style = "range" if row.get("from") != row.get("to") else "day"
+        if row.get("datePrecision") == "inferred":
+            style = "inferred"
+        assert group == f"{row['type']}-{style}"
+        if group.endswith("-day"):
+            assert (left + right) / 2 == pytest.approx(x(day(row["from"])), abs=0.05)
+            assert right - left == pytest.approx(width, abs=0.05)
+        else:
+            assert right == pytest.approx(max(x(day(row["to"]) + 1), left + width), abs=0.05)
+            if "from" in row:
+                assert left == pytest.approx(x(day(row["from"])), abs=0.05)
+    assert any(g.endswith("-inferred") for g, _, _ in drawn.values())
+
+    # The same in words: every mark's link is in the tables under the chart.
+    words = page[page.index("</svg>", page.index('<section id="axis">')):]
+    words = words[:words.index("</section>")]
+    assert set(marks) <= set(re.findall(r'<a href="([^"]+)"', words))
+    items = {r["item"] for r in rows if r["type"] in ("event", "document")}
+    periods = {(r.get("from"), r.get("to")) for r in rows if r["type"] == "statistic"}
+    said = {r["report"] for r in rows if r["type"] == "statement"}
+    assert words.count("<tr><td>") == len(items) + len(periods) + len(said)
+    assert page.count('id="axis-figure_1"') == 1
 
 
 def test_the_conflicts_page_sets_each_conflict_side_by_side(built_site: Path,

@@ -165,7 +165,7 @@ def test_the_timeline_draws_a_mark_per_figure_that_leads_to_it(visit: Visit) -> 
     """#13: the chart has one mark per figure in the browser too, and a mark is a link to the
     figure's page."""
     page = visit.open("timeline/index.html")
-    marks = page.locator("figure svg a")
+    marks = page.locator(".measure figure svg a")
     assert marks.count() == 20
     assert page.locator("figure").count() == page.locator("h2").count()
     box = marks.first.bounding_box()
@@ -175,6 +175,41 @@ def test_the_timeline_draws_a_mark_per_figure_that_leads_to_it(visit: Visit) -> 
     assert "/id/observation/" in href
     marks.first.click()
     page.wait_for_url("**/id/observation/**")
+    assert page.locator("h1").count() == 1
+    assert visit.errors == []
+    assert visit.outside == []
+
+
+def test_the_timeline_axis_has_a_mark_per_statement_and_event_that_leads_to_it(
+    visit: Visit,
+) -> None:
+    """#13: the axis draws one mark for each dated report and event the tables under it list,
+    each a link to the same page; an inferred date is a range, wider than a day; a statement's
+    mark leads to its report on the statement's page."""
+    page = visit.open("timeline/index.html")
+    marks = page.locator("#axis svg a")
+    drawn = marks.evaluate_all("links => links.map(a => a.getAttribute('xlink:href'))")
+    listed = page.locator("#axis tbody tr").evaluate_all(
+        "rows => rows.filter(r => r.cells[0].innerText !== 'no date given')"
+        ".flatMap(r => [...r.querySelectorAll('a')].map(a => a.getAttribute('href')))"
+        ".filter(href => /\\/id\\/(statement|event|document)\\//.test(href))"
+    )
+    assert drawn
+    assert sorted(drawn) == sorted(listed)
+    day = page.locator('[id="axis-statement-day"] a').first
+    inferred = page.locator('[id="axis-statement-inferred"] a').first
+    day_box, inferred_box = day.bounding_box(), inferred.bounding_box()
+    assert day_box is not None
+    assert inferred_box is not None
+    assert 0 < day_box["width"] < inferred_box["width"]
+    href = day.get_attribute("xlink:href") or ""
+    assert "/id/statement/" in href
+    assert "#part-report-" in href
+    day.click()
+    page.wait_for_url("**/id/statement/**")
+    assert page.url.endswith("/index.html#" + href.split("#", 1)[1])
+    assert page.locator(":target").count() == 1
+    assert page.locator(":target").is_visible()
     assert page.locator("h1").count() == 1
     assert visit.errors == []
     assert visit.outside == []

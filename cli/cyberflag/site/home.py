@@ -50,8 +50,9 @@ def home_page(ctx: Context) -> str:
         "fact links to the words of the article it rests on.</p>\n",
         f'<ul>\n<li>{link(HERE, "who-said/index.html", "Who said what")}: every statement '
         "as each article reports it, with a filter.</li>\n"
-        f'<li>{link(HERE, "timeline/index.html", "Figures over time")}: every figure on a chart '
-        "by reference period, with its comparator, area and sources.</li>\n"
+        f'<li>{link(HERE, "timeline/index.html", "Figures, statements and events over time")}: '
+        "the statements, policy events and figures' periods on one time axis, then every figure "
+        "on a chart by reference period, with its comparator, area and sources.</li>\n"
         f'<li>{link(HERE, "conflicts/index.html", "Conflicts")}: where the articles disagree, '
         "side by side with their words.</li>\n"
         f'<li>{link(HERE, VOID, "VoID description of the dataset")} (Turtle).</li>\n</ul>\n',

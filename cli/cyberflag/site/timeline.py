@@ -1,4 +1,5 @@
-"""The timeline of the figures: each measure over its reference periods, one chart per measure.
+"""The timeline: the statements and events on one axis of dates with the figures' periods
+(:mod:`cyberflag.site.axis`), then each measure over its reference periods, one chart per measure.
 
 A chart is drawn with matplotlib at build time and inlined as SVG, so the page works offline and
 from ``file://``, with no script and nothing fetched. One mark per observation, at the middle of
@@ -14,20 +15,21 @@ area, as the command gives them.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import re
 from typing import TYPE_CHECKING
 
 from cyberflag.queries.catalogue import load
+from cyberflag.site.axis import axis_section, date_of, days, svg_chart
 from cyberflag.site.describe import name_of
 from cyberflag.site.html import esc, frame, link, relative
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from cyberflag.site.context import Context
     from cyberflag.sparql.engines import Engine
 
 HERE = "timeline/index.html"
+TITLE = "Figures, statements and events over time"
 MARKERS = {"more than": "^", "over": "^", "almost": "v", "approximately": "D",
            "an average of": "s", "average of": "s"}
 """A comparator's mark: a bound points the way the value may lie; "exactly" is a dot."""
@@ -36,41 +38,30 @@ COLOURS = ["#1f4e79", "#b35c00", "#2e7d32", "#6a1b9a", "#ad1457", "#37474f"]
 table says the area in words)."""
 
 
-def _date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text[:10])
-
-
-def _days(day: dt.date) -> float:
-    """Matplotlib's date number for ``day``: days since its epoch, set to 1970-01-01 below."""
-    return float((day - dt.date(1970, 1, 1)).days)
-
-
 def _chart(ctx: Context, rows: list[dict[str, str]], areas: list[str], unit: str,
            prefix: str) -> str:
-    """One measure's chart as SVG text (deterministic: fixed ids, no date in the metadata)."""
-    import matplotlib
+    """One measure's chart as SVG text, through the charts' one setup (:func:`svg_chart`)."""
+    titles: dict[str, str] = {}
 
-    matplotlib.use("svg")
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
+    def draw(figure: Figure) -> None:
+        from matplotlib.lines import Line2D
 
-    with matplotlib.rc_context({"svg.hashsalt": "cyberflag", "svg.fonttype": "none",
-                                "date.epoch": "1970-01-01T00:00:00",
-                                "font.size": 9, "axes.spines.top": False,
-                                "axes.spines.right": False}):
-        figure = Figure(figsize=(8, 3.2))
         axes = figure.add_subplot()
         for row in rows:
-            start = _date(row["periodStart"])
-            end = _date(row["periodEnd"]) if row.get("periodEnd") else start
-            first, last = _days(start), _days(end)
+            start = date_of(row["periodStart"])
+            end = date_of(row["periodEnd"]) if row.get("periodEnd") else start
+            first, last = days(start), days(end)
             value = float(row["value"])
             colour = COLOURS[areas.index(row["areaName"]) % len(COLOURS)]
             axes.plot([first, last], [value, value], color=colour, linewidth=1.2, alpha=0.7)
             marker = MARKERS.get(row["comparatorLabel"], "o")
             mark = axes.scatter([(first + last) / 2], [value], marker=marker, color=colour, s=46,
                                 zorder=3)
-            mark.set_urls([relative(HERE, ctx.target(row["observation"]) or HERE)])
+            url = relative(HERE, ctx.target(row["observation"]) or HERE)
+            mark.set_urls([url])
+            titles[url] = (f"{row['comparatorLabel']} {row['value']} {row.get('unitLabel', '')}, "
+                           f"{row['areaName']}, {row['periodStart']} to "
+                           f"{row.get('periodEnd') or 'open'}")
         axes.xaxis_date()
         axes.set_ylabel(unit)
         axes.grid(axis="y", linewidth=0.4, alpha=0.5)
@@ -82,21 +73,13 @@ def _chart(ctx: Context, rows: list[dict[str, str]], areas: list[str], unit: str
                     if any(MARKERS.get(r["comparatorLabel"], "o") == m for r in rows)]
         axes.legend(handles=handles, fontsize=8, frameon=False, loc="upper left",
                     bbox_to_anchor=(1.01, 1))
-        figure.tight_layout()
-        out = io.StringIO()
-        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-    svg = out.getvalue()
-    svg = svg[svg.index("<svg"):]
-    # Each chart's ids are its own: matplotlib numbers them per figure ("figure_1"), and one page
-    # holds several figures.
-    svg = re.sub(r'\bid="', f'id="{prefix}-', svg)
-    svg = re.sub(r"url\(#", f"url(#{prefix}-", svg)
-    svg = re.sub(r'href="#', f'href="#{prefix}-', svg)
-    return svg.replace(' target="_blank"', "")  # a mark opens its figure here, as links do
+
+    return svg_chart(draw, (8, 3.2), prefix, titles)
 
 
 def timeline_page(ctx: Context, engine: Engine) -> str:
-    """The page: a chart and a table per measure, from ``statistics-timeline``."""
+    """The page: the statements and events on one axis with the figures' periods (``timeline``),
+    then a chart and a table per measure (``statistics-timeline``)."""
     result = engine.select(load("statistics-timeline").bind({}))
     by_measure: dict[str, dict[str, dict[str, str]]] = {}
     for row in result.dicts():
@@ -119,7 +102,7 @@ def timeline_page(ctx: Context, engine: Engine) -> str:
         )
         chart = _chart(ctx, rows, areas, unit, f"chart{len(sections) + 1}")
         sections.append(
-            f"<section>\n<h2>{esc(measure.capitalize())}</h2>\n"
+            f'<section class="measure">\n<h2>{esc(measure.capitalize())}</h2>\n'
             f"<figure>\n{chart}\n<figcaption>{len(rows)} "
             f"figure{'s' if len(rows) != 1 else ''} for {esc(measure)}, by reference period: a "
             "line spans the period, the mark's shape is the comparator (pointing up: more than; "
@@ -129,12 +112,14 @@ def timeline_page(ctx: Context, engine: Engine) -> str:
             f"<tbody>\n{table}</tbody>\n</table>\n</section>\n"
         )
     body = (
-        "<h1>Figures over time</h1>\n"
-        "<p>Every figure the articles give with a reference period and an area, one chart per "
-        "measure. Figures for the same period that disagree stand side by side; each links to "
-        "its page, which quotes the articles' words.</p>\n" + "".join(sections)
+        f"<h1>{esc(TITLE)}</h1>\n"
+        "<p>First the statements, the policy events and documents, and the figures' reference "
+        "periods on one time axis; then every figure the articles give with a reference period "
+        "and an area, one chart per measure. Figures for the same period that disagree stand "
+        "side by side; each links to its page, which quotes the articles' words.</p>\n"
+        + axis_section(ctx, engine, HERE) + "".join(sections)
     )
-    return frame(HERE, "Figures over time", body, canonical=ctx.canonical(HERE))
+    return frame(HERE, TITLE, body, canonical=ctx.canonical(HERE))
 
 
 __all__ = ["HERE", "timeline_page"]

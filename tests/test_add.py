@@ -419,3 +419,22 @@ def test_a_second_invented_article_in_another_house_style(runner: CliRunner, dat
         "bring in the Online Safety Bill without further delay")
     assert graph.value(ask, CF.addressedTo) == CFD["org/uk-government"]
     assert runner.invoke(cli, ["validate", "--data", str(data)]).exit_code == 0
+
+
+def test_the_site_marks_every_draft_and_only_drafts(
+    runner: CliRunner, data: Path, tmp_path: Path
+) -> None:
+    assert add(runner, data, str(HARBOUR)).exit_code == 0
+    site = tmp_path / "site"
+    built = runner.invoke(cli, ["site", "-o", str(site), "--data", str(data)])
+    assert built.exit_code == 0, built.output
+    graph = Graph().parse(data / "articles" / f"{HARBOUR_SLUG}.ttl")
+    drafts = {str(n) for n in graph.subjects(CF.curationStatus, CF.Draft)}
+    assert drafts
+    marked = set()
+    for page in site.joinpath("id").rglob("index.html"):
+        if "Draft, not yet reviewed." in page.read_text("utf-8"):
+            marked.add(str(CFD) + str(page.parent.relative_to(site / "id")))
+    paged = {d for d in drafts if (site / "id" / d.removeprefix(str(CFD)) / "index.html").is_file()}
+    assert paged
+    assert marked == paged

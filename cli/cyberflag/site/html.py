@@ -155,6 +155,7 @@ fieldset.field > label { margin-right: 1rem; }
 .field > .note { display: block; font-size: .9rem; max-width: 45rem; }
 .field input[type=text], .field input[type=number] { min-width: 16rem; margin: .15rem .5rem 0 0; }
 .scroll { overflow-x: auto; }
+.draft { border-left: 4px solid #b35900; padding: .25rem .75rem; background: #fff6ec; }
 .answer { width: calc(100vw - 2rem); margin-left: calc(50% - 50vw + 1rem); }
 .answer td { min-width: 7rem; }
 .answer td.long { min-width: 18rem; }

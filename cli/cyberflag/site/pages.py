@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from cyberflag.site.context import Context, fragment
 from cyberflag.site.describe import (
+    CF,
     Description,
     Property,
     Value,
@@ -43,6 +44,7 @@ def resource_page(ctx: Context, iri: str) -> str:
             ALTERNATES, ("Turtle", "JSON-LD"), strict=True))
         + ".</p>\n",
     ]
+    body.append(draft_note(ctx, iri))
     body.append(span_section(ctx, here, iri))
     body.append(roles_section(ctx, here, iri))
     body.append(statements_section(ctx, here, iri))
@@ -55,6 +57,22 @@ def resource_page(ctx: Context, iri: str) -> str:
         here, description.label, "".join(body), alternates=ALTERNATES,
         canonical=ctx.canonical(here),
     )
+
+
+def draft_note(ctx: Context, iri: str) -> str:
+    """A warning at the top of a fact ``cyberflag add`` drafted and no curator has reviewed:
+    a reader must not take it for a curated fact (editorial rule 15)."""
+    if not any(t.value == CF + "Draft" for t in ctx.graph.objects(iri, CF + "curationStatus")):
+        return ""
+    rule = ctx.graph.value(iri, CF + "draftRule")
+    confidence = ctx.graph.value(iri, CF + "confidence")
+    how = ", ".join(bit for bit in (
+        f"by the rule “{rule.value}”" if rule is not None else "",
+        f"confidence {confidence.value}" if confidence is not None else "",
+    ) if bit)
+    return ('<p class="draft" role="note"><strong>Draft, not yet reviewed.</strong> Drafted by '
+            f"<code>cyberflag add</code>{' (' + esc(how) + ')' if how else ''}; no curator has "
+            "checked it against the article's words yet.</p>\n")
 
 
 def part_page(ctx: Context, iri: str, here: str) -> str:

@@ -13,6 +13,7 @@ by its value, without its datatype. The CSV and JSON downloads carry the exact t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -32,6 +33,7 @@ MAX_ROWS = 1000
 """Rows shown in a page; the downloads hold them all."""
 LONG = 60
 """A cell longer than this many characters gets a wider column (words, roles, reasoning)."""
+TAG = re.compile(r"<[^>]*>")
 RUN = "run"
 """The field a live form sends with its parameters, so that a form sent empty still runs."""
 DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
@@ -171,7 +173,8 @@ def answer_html(ctx: Context | None, query: Query, result: SelectResult | AskRes
     kept = columns(result.variables, shown)
     head = "".join(f'<th scope="col">{esc(result.variables[i])}</th>' for i in kept)
     rows = "".join("<tr>" + "".join(
-        f'<td class="long">{row[i]}</td>' if len(row[i]) > LONG else f"<td>{row[i]}</td>"
+        f'<td class="long">{row[i]}</td>' if len(TAG.sub("", row[i])) > LONG
+        else f"<td>{row[i]}</td>"
         for i in kept) + "</tr>\n" for row in shown)
     more = (f"<p>The first {MAX_ROWS:,} rows are shown; the downloads hold all {count:,}.</p>\n"
             if count > len(shown) else "")

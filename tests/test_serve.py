@@ -255,6 +255,26 @@ def test_without_the_site_the_root_is_the_engines_query_page(tmp_path: Path) -> 
         server.process.wait(timeout=20)
 
 
+def test_pages_name_no_host_so_they_work_from_another_machine(tmp_path: Path) -> None:
+    """Bound to every address, reached by another one (127.0.0.2 stands for a LAN address):
+    every link of the site, the forms and the console is relative to the page or to the root."""
+    port = free_port()
+    server = start_serve(tmp_path, "--host", "0.0.0.0", "--port", str(port), "--data",
+                         str(FIXTURE_DATA))
+    try:
+        elsewhere = f"http://127.0.0.2:{port}"
+        for path in ("/", "/queries/", "/queries/people/?run=1", "/console/",
+                     "/id/person/alex-example/"):
+            status, _, page = fetch(elsewhere + path)
+            assert status == 200, path
+            assert b"127.0.0.1" not in page, path
+            assert b"localhost" not in page, path
+            assert b"<tbody>" in page or path != "/queries/people/?run=1"
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=20)
+
+
 def test_stops_cleanly_on_sigint(served: Served) -> None:
     served.process.send_signal(signal.SIGINT)
     assert served.process.wait(timeout=20) == 0

@@ -188,3 +188,48 @@ def test_the_console_has_the_prefixes_and_the_saved_queries(app: SiteApp) -> Non
     for prefix, namespace in PREFIXES.items():
         assert f"PREFIX {prefix}: <{namespace}>" in data["prologue"]
     assert '<script src="/yasgui.min.js">' in page
+
+
+CUSTOM = """\
+#+ summary: Statements of one kind, at most N
+#+ params:
+#+   - name: kind
+#+     type: string
+#+     required: true
+#+     enum: [direct, partial]
+#+     default: direct
+#+     description: The kind.
+#+   - name: limit
+#+     type: integer
+#+     default: "3"
+#+     description: How many.
+#+   - name: share
+#+     type: decimal
+#+     description: A share.
+PREFIX cf: <https://w3id.org/cyberflag/ontology#>
+SELECT ?statement ?kind WHERE {
+  ?statement cf:statementKind ?k .
+  BIND(STRAFTER(STR(?k), "#") AS ?kind)
+  FILTER(STRSTARTS(LCASE(?kind), ?_kind))
+  FILTER(!BOUND(?_limit) || ?_limit > 0)
+  FILTER(!BOUND(?_share) || ?_share >= 0)
+} ORDER BY ?statement
+"""
+
+
+def test_a_header_gives_defaults_single_choices_and_number_fields(tmp_path: Path) -> None:
+    (tmp_path / "kinds.rq").write_text(CUSTOM, encoding="utf-8")
+    engine = OxigraphEngine()
+    custom = SiteApp(None, None, catalogue.all_queries(tmp_path), engine)
+    page = text(get(custom, "/queries/kinds/"))
+    assert '<select id="p-kind" name="kind"' in page
+    assert "<option selected>direct</option><option>partial</option>" in page
+    assert "(any)" not in page  # required: no empty choice
+    assert re.search(r'id="p-limit" name="limit" type="number" value="3" step="1"', page)
+    assert re.search(r'id="p-share" name="share" type="number" value="" step="any"', page)
+    ran = text(get(custom, "/queries/kinds/", "kind=partial&limit=3&run=1"))
+    partial = engine.select(catalogue.load("kinds", tmp_path).bind({"kind": ["partial"]})).rows
+    assert len(rows_of(ran)) == len(partial) > 0
+    assert "<option selected>partial</option>" in ran
+    assert get(custom, "/queries/kinds/", "share=a+lot&run=1").status == 400
+    assert custom(Incoming("GET", "/", "", "", lambda: b"")) is None  # no site: the root is left to the engine's page

@@ -34,7 +34,7 @@ from cyberflag.site.timeline import timeline_page
 from cyberflag.site.who_said import HERE as WHO_SAID
 from cyberflag.site.who_said import who_said_page
 from cyberflag.sparql.results import GraphResult
-from cyberflag.text.render import render_graph
+from cyberflag.text.render import render_graphs
 
 if TYPE_CHECKING:
     from cyberflag.sparql.engines import Engine
@@ -65,8 +65,9 @@ def build(engine: Engine, data: Path | None, base_url: str | None = None) -> dic
         files[path] = article_page(ctx, iri) if is_article else resource_page(ctx, iri)
         described = GraphResult(ctx.graph.describing(iri))
         folder = path.removesuffix("index.html")
-        files[folder + "index.ttl"] = render_graph(described, "turtle")
-        files[folder + "index.jsonld"] = render_graph(described, "jsonld")
+        turtle, jsonld = render_graphs(described, ("turtle", "jsonld"))
+        files[folder + "index.ttl"] = turtle
+        files[folder + "index.jsonld"] = jsonld
     for iri in sorted(ctx.parts):
         own = page_path(iri)
         if own is not None:

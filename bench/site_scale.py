@@ -15,10 +15,16 @@ affects them alike, each into a new folder. Wall time and peak memory come from 
 processes together, sampled); pages, files and bytes are counted in the folder written. Oxigraph's
 on-disk index of a large corpus is built beforehand, untimed, as it is after a user's first query.
 
+``--before REV`` runs an earlier commit's tree (``git archive``, as ``startup.py`` does) beside
+this checkout, interleaved run by run. ``--output-root DIR`` chooses where the sites are written
+(default: the system's temporary folder): writing tens of thousands of small files costs what the
+file system makes it cost, so a memory file system (``/dev/shm``) shows the build's own work.
+
 Usage::
 
     python bench/site_scale.py [--sizes 10k,100k] [--runs 3] [--corpus DIR]
-                               [--engines rdflib,oxigraph] [--json FILE]
+                               [--engines rdflib,oxigraph] [--before REV] [--output-root DIR]
+                               [--json FILE]
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402  (bench/generate.py, which puts cli/ on the path)
 from cyberflag.index.opening import open_store  # noqa: E402
 from run import Sample, command_env, fmt_s, run_process  # noqa: E402
+from startup import export  # noqa: E402
 
 SHIPPED = "shipped"
 TARGET_S = 60.0
@@ -52,8 +59,10 @@ reading of the MB that ``run_process`` reports, 1,024 × 1,024 bytes)."""
 
 @dataclass
 class Cell:
-    """One corpus built with one engine: its samples and what the build wrote."""
+    """One corpus built with one engine by one tree's code: its samples and what it wrote."""
 
+    code: str
+    tree: Path
     corpus: str
     engine: str
     data: Path | None
@@ -104,33 +113,37 @@ def written(folder: Path) -> tuple[int, int, int]:
 
 
 def command(cell: Cell, output: Path, store: Path) -> list[str]:
+    """``cyberflag site`` as a user runs it, from ``cell.tree``'s package (see :func:`measure`)."""
     cmd = [sys.executable, "-m", "cyberflag", "site", "-o", str(output), "--engine", cell.engine]
     if cell.data is not None:
         cmd += ["--data", str(cell.data), "--store", str(store)]
     return cmd
 
 
-def measure(cells: list[Cell], runs: int, work: Path, timeout: float) -> None:
-    """Run every cell ``runs`` times, interleaved; each run writes a new folder."""
-    env = command_env()
+def measure(cells: list[Cell], runs: int, work: Path, outputs: Path, timeout: float) -> None:
+    """Run every cell ``runs`` times, interleaved; each run writes a new folder under
+    ``outputs``, removed after it (untimed)."""
     store = work / "store"
     for cell in cells:  # Oxigraph's on-disk index, built once, untimed (small data: in memory)
         if cell.engine == "oxigraph" and cell.data is not None:
             subprocess.run([sys.executable, "-m", "cyberflag", "index", "--data", str(cell.data),
-                            "--store", str(store)], env=env, check=True,
+                            "--store", str(store / cell.code)],
+                           env=command_env(PYTHONPATH=str(cell.tree / "cli")), check=True,
                            stdout=subprocess.DEVNULL)
     for run in range(runs):
         for cell in cells:
-            output = work / f"site-{cell.corpus}-{cell.engine}"
+            output = outputs / f"site-{cell.code}-{cell.corpus}-{cell.engine}".replace(" ", "-")
             shutil.rmtree(output, ignore_errors=True)
-            sample = run_process(command(cell, output, store), env, timeout)
+            env = command_env(PYTHONPATH=str(cell.tree / "cli"))
+            sample = run_process(command(cell, output, store / cell.code), env, timeout)
             if sample.code != 0 and not sample.timed_out:
-                raise RuntimeError(f"{cell.corpus} {cell.engine}: site exited {sample.code}")
+                raise RuntimeError(f"{cell.code} {cell.corpus} {cell.engine}: site exited "
+                                   f"{sample.code}")
             cell.samples.append(sample)
             if not sample.timed_out:
                 cell.pages, cell.files, cell.output_bytes = written(output)
             shutil.rmtree(output, ignore_errors=True)
-            log(f"run {run + 1}: {cell.corpus} {cell.engine}: {sample.seconds:.1f} s, "
+            log(f"run {run + 1}: {cell.code} {cell.corpus} {cell.engine}: {sample.seconds:.1f} s, "
                 f"{sample.peak_mb:.0f} MB" + (" (timed out)" if sample.timed_out else ""))
 
 
@@ -139,21 +152,21 @@ def ratio(value: float | None, base: float | None) -> str:
 
 
 def table(cells: list[Cell], timeout: float) -> str:
-    """The figures, each cell against the shipped data built with the same engine."""
-    base = {c.engine: c for c in cells if c.corpus == SHIPPED}
+    """The figures, each cell against the shipped data built with the same code and engine."""
+    base = {(c.code, c.engine): c for c in cells if c.corpus == SHIPPED}
     lines = [
-        "| data | engine | triples | pages | files | written | median | min-max | peak memory "
-        "| time / shipped | memory / shipped |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| code | data | engine | triples | pages | files | written | median | min-max "
+        "| peak memory | time / shipped | memory / shipped |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for c in cells:
         done = [s.seconds for s in c.samples if not s.timed_out]
         spread = f"{fmt_s(min(done))}-{fmt_s(max(done))}" if done else "-"
         median = fmt_s(c.median) if c.median is not None else f"> {timeout:.0f} s (stopped)"
         peak = f"{c.peak_mb:,.0f} MB" if c.peak_mb is not None else "-"
-        shipped = base.get(c.engine)
+        shipped = base.get((c.code, c.engine))
         lines.append(
-            f"| {c.corpus} | {c.engine} | {c.triples:,} | {c.pages:,} | {c.files:,} "
+            f"| {c.code} | {c.corpus} | {c.engine} | {c.triples:,} | {c.pages:,} | {c.files:,} "
             f"| {c.output_bytes / 2**20:.1f} MiB | {median} | {spread} | {peak} "
             f"| {ratio(c.median, shipped.median if shipped else None)} "
             f"| {ratio(c.peak_mb, shipped.peak_mb if shipped else None)} |"
@@ -164,15 +177,15 @@ def table(cells: list[Cell], timeout: float) -> str:
 def targets(cells: list[Cell]) -> str:
     """Issue #13's targets, met or not, on the largest corpus, engine by engine."""
     largest = max(c.triples for c in cells)
-    lines = ["| target | engine | measured | met |", "| --- | --- | ---: | --- |"]
+    lines = ["| target | code | engine | measured | met |", "| --- | --- | --- | ---: | --- |"]
     for c in cells:
         if c.triples != largest:
             continue
-        lines.append(f"| under {TARGET_S:.0f} s ({c.triples:,} triples) | {c.engine} | "
+        lines.append(f"| under {TARGET_S:.0f} s ({c.triples:,} triples) | {c.code} | {c.engine} | "
                      + (f"{fmt_s(c.median)} | {'yes' if c.median < TARGET_S else 'no'} |"
                         if c.median is not None else "stopped | no |"))
         peak = c.peak_mb or 0.0
-        lines.append(f"| under 1 GB | {c.engine} | {peak:,.0f} MB | "
+        lines.append(f"| under 1 GB | {c.code} | {c.engine} | {peak:,.0f} MB | "
                      f"{'yes' if peak < TARGET_MB else 'no'} |")
     return "\n".join(lines) + "\n"
 
@@ -185,6 +198,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="engines to build with (rdflib is site's default)")
     parser.add_argument("--corpus", type=Path,
                         help="keep the corpora here (corpus-10k, ...) and reuse them")
+    parser.add_argument("--before", metavar="REV", help="also run this earlier commit's tree")
+    parser.add_argument("--output-root", type=Path,
+                        help="write the sites here (default: the temporary folder)")
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--json", type=Path, help="write every sample here")
     args = parser.parse_args(argv)
@@ -196,11 +212,21 @@ def main(argv: list[str] | None = None) -> None:
         datas: dict[str, Path | None] = {SHIPPED: None}
         for label in args.sizes.split(","):
             datas[label] = corpus(folder, label)
+        trees = {"now": BENCH.parent}
+        if args.before:
+            before = work / "before"
+            before.mkdir()
+            trees = {f"before ({args.before})": export(args.before, before), **trees}
         cells = [
-            Cell(label, engine, data, count_triples(data))
+            Cell(code, tree, label, engine, data, count_triples(data))
             for label, data in datas.items() for engine in args.engines.split(",")
+            for code, tree in trees.items()
         ]
-        measure(cells, args.runs, work, args.timeout)
+        outputs = Path(tempfile.mkdtemp(prefix="sites-", dir=args.output_root or work))
+        try:
+            measure(cells, args.runs, work, outputs, args.timeout)
+        finally:
+            shutil.rmtree(outputs, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
@@ -208,7 +234,8 @@ def main(argv: list[str] | None = None) -> None:
             "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                         "platform": platform.platform()},
             "runs": args.runs,
-            "cells": [{"corpus": c.corpus, "engine": c.engine, "triples": c.triples,
+            "before": args.before,
+            "cells": [{"code": c.code, "corpus": c.corpus, "engine": c.engine, "triples": c.triples,
                        "pages": c.pages, "files": c.files, "bytes": c.output_bytes,
                        "samples": [s.__dict__ for s in c.samples]} for c in cells],
         }, indent=1) + "\n", encoding="utf-8")

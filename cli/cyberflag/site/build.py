@@ -1,9 +1,9 @@
 """``cyberflag site``: every page, written as one folder that replaces the last one whole.
 
-The pages are built in memory (the data is a few thousand triples), written to a new folder
-beside the target, and renamed into place: a reader never sees half a site, and a failed build
-leaves the old one untouched. The same data gives the same bytes: no dates, no hash order, no
-absolute paths. A folder that does not hold a site this command wrote is never replaced.
+The pages are built in memory, written to a new folder beside the target, and renamed into
+place: a reader never sees half a site, and a failed build leaves the old one untouched. The
+same data gives the same bytes: no dates, no hash order, no absolute paths. A folder that does
+not hold a site this command wrote is never replaced.
 """
 
 from __future__ import annotations

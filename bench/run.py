@@ -236,6 +236,15 @@ def run_process(cmd: list[str], env: dict[str, str], timeout: float) -> Sample:
     return Sample(seconds, peak_kb / 1024, process.returncode, timed_out.is_set())
 
 
+def command_env(**extra: str) -> dict[str, str]:
+    """The environment of a timed command: this checkout's package first, and none of the
+    user's ``CYBERFLAG_*`` settings (a store or data folder of their own would change the work)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERFLAG_")}
+    env["PYTHONPATH"] = str(ROOT / "cli") + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(extra)
+    return env
+
+
 @dataclass
 class Measure:
     """The samples of one measurement at one size."""
@@ -273,10 +282,7 @@ class Bench:
         self.cyberflag = [self.python, "-m", "cyberflag"]
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERFLAG_")}
-        env["PYTHONPATH"] = str(ROOT / "cli") + os.pathsep + env.get("PYTHONPATH", "")
-        env.update(extra)
-        return env
+        return command_env(**extra)
 
     def child(self, name: str, *args: str) -> list[str]:
         return [self.python, str(Path(__file__).resolve()), "--child", name, *args]

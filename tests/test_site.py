@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -28,6 +29,7 @@ from cyberflag.site.article import marked
 from cyberflag.site.build import MARKER
 from cyberflag.site.context import fragment
 from cyberflag.site.evidence import Span
+from cyberflag.site.html import relative
 from cyberflag.sparql.engines import default_engine
 
 from conftest import FIXTURE_DATA, REPO, SHIPPED_DATA
@@ -272,6 +274,17 @@ def test_marks_nest_when_spans_overlap() -> None:
         'a<mark id="span-1-6">b<mark id="span-2-3">c</mark>[z]d<mark id="span-4-9">ef</mark>'
         '</mark>[x]<mark class="cont">ghi</mark>[y]j'
     )
+
+
+def test_relative_links_are_what_relpath_gives() -> None:
+    """Links are worked out from the path segments, without relpath's cost; the same paths."""
+    pages = ["index.html", "who-said/index.html", "id/person/a/index.html",
+             "id/statement/s/report/r/index.html", "id/person/index.html"]
+    for here in pages:
+        for target in [*pages, "assets/site.css", "id/person/a/index.html#part-b", "id/person"]:
+            path, hash_mark, anchor = target.partition("#")
+            expected = posixpath.relpath(path, posixpath.dirname(here) or ".") + hash_mark + anchor
+            assert relative(here, target) == expected, (here, target)
 
 
 # --- site: builds ---------------------------------------------------------------------------------

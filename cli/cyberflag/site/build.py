@@ -1,9 +1,9 @@
 """``cyberflag site``: every page, written as one folder that replaces the last one whole.
 
-The pages are built in memory (the data is a few thousand triples), written to a new folder
-beside the target, and renamed into place: a reader never sees half a site, and a failed build
-leaves the old one untouched. The same data gives the same bytes: no dates, no hash order, no
-absolute paths. A folder that does not hold a site this command wrote is never replaced.
+The pages are built in memory, written to a new folder beside the target, and renamed into
+place: a reader never sees half a site, and a failed build leaves the old one untouched. The
+same data gives the same bytes: no dates, no hash order, no absolute paths. A folder that does
+not hold a site this command wrote is never replaced.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from cyberflag.site.timeline import timeline_page
 from cyberflag.site.who_said import HERE as WHO_SAID
 from cyberflag.site.who_said import who_said_page
 from cyberflag.sparql.results import GraphResult
-from cyberflag.text.render import render_graph
+from cyberflag.text.render import render_graphs
 
 if TYPE_CHECKING:
     from cyberflag.sparql.engines import Engine
@@ -79,8 +79,9 @@ def site_files(ctx: Context, engine: Engine, data: Path | None,
         files[path] = article_page(ctx, iri) if is_article else resource_page(ctx, iri)
         described = GraphResult(ctx.graph.describing(iri))
         folder = path.removesuffix("index.html")
-        files[folder + "index.ttl"] = render_graph(described, "turtle")
-        files[folder + "index.jsonld"] = render_graph(described, "jsonld")
+        turtle, jsonld = render_graphs(described, ("turtle", "jsonld"))
+        files[folder + "index.ttl"] = turtle
+        files[folder + "index.jsonld"] = jsonld
     for iri in sorted(ctx.parts):
         own = page_path(iri)
         if own is not None:

@@ -31,6 +31,9 @@ class Context:
     """Resource IRI → its page's file, from the site's root."""
     parts: dict[str, str] = field(default_factory=dict)
     """A part's IRI → the IRI of the resource whose page describes it."""
+    parts_of: dict[str, list[str]] = field(default_factory=dict)
+    """A resource's IRI → the parts its page describes, sorted: looked up once per page, where
+    scanning :attr:`parts` for each page grew with the square of the resources."""
 
     def __post_init__(self) -> None:
         subjects = self.graph.resources()
@@ -38,6 +41,7 @@ class Context:
             owner = next((o for o in _ancestors(iri) if o in self.pages), None)
             if owner is not None:
                 self.parts[iri] = owner
+                self.parts_of.setdefault(owner, []).append(iri)
             else:
                 path = page_path(iri)
                 if path is not None:

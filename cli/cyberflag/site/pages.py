@@ -50,7 +50,7 @@ def resource_page(ctx: Context, iri: str) -> str:
     body.append(statements_section(ctx, here, iri))
     body.append(citations_section(ctx, here, citations(ctx.graph, iri)))
     body.append(_properties(ctx, here, "Properties", description.properties))
-    for part in sorted(p for p, owner in ctx.parts.items() if owner == iri):
+    for part in ctx.parts_of.get(iri, ()):
         body.append(_part(ctx, here, iri, describe(ctx.graph, part)))
     body.append(_properties(ctx, here, "Referred to by", description.incoming))
     return frame(

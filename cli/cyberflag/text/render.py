@@ -25,7 +25,7 @@ rdflib at all.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -264,7 +264,19 @@ def _to_rdflib_graph(result: GraphResult) -> Any:
 
 def render_graph(result: GraphResult, fmt: str, prefixes: Mapping[str, str] | None = None) -> str:
     """A graph as Turtle (deterministic), sorted N-Triples or JSON-LD."""
+    return render_graphs(result, (fmt,), prefixes)[0]
+
+
+def render_graphs(
+    result: GraphResult, fmts: Sequence[str], prefixes: Mapping[str, str] | None = None
+) -> list[str]:
+    """A graph in each of ``fmts``, converted to rdflib once: the site writes every resource's
+    description as Turtle and JSON-LD, and the conversion costs about as much as either writer."""
     graph = _to_rdflib_graph(result)
+    return [_write(graph, fmt, prefixes) for fmt in fmts]
+
+
+def _write(graph: Any, fmt: str, prefixes: Mapping[str, str] | None) -> str:
     table_ = dict(prefixes) if prefixes is not None else dict(PREFIXES)
     if fmt == "turtle":
         from cyberflag.rdf.turtle import dumps
@@ -280,6 +292,6 @@ def render_graph(result: GraphResult, fmt: str, prefixes: Mapping[str, str] | No
 
 
 __all__ = [
-    "cells", "fits", "plain", "records", "render", "render_graph", "render_json",
+    "cells", "fits", "plain", "records", "render", "render_graph", "render_graphs", "render_json",
     "table", "to_csv", "to_json", "to_jsonl", "to_tsv", "to_xml",
 ]

@@ -232,4 +232,4 @@ def test_a_header_gives_defaults_single_choices_and_number_fields(tmp_path: Path
     assert len(rows_of(ran)) == len(partial) > 0
     assert "<option selected>partial</option>" in ran
     assert get(custom, "/queries/kinds/", "share=a+lot&run=1").status == 400
-    assert custom(Incoming("GET", "/", "", "", lambda: b"")) is None  # no site: the root is left to the engine's page
+    assert custom(Incoming("GET", "/", "", "", lambda: b"")) is None  # no site: / is the engine's

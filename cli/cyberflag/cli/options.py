@@ -145,7 +145,7 @@ ENGINE_HELP = "SPARQL engine: Oxigraph (fast) or rdflib (slower; an independent 
 
 def engine_option_with(default: str, help_text: str = ENGINE_HELP) -> Callable[[F], F]:
     """``--engine oxigraph|rdflib`` with its own default, for a command that needs the other
-    engine's strength (``site`` publishes literals exactly as written: rdflib)."""
+    engine's strength, or that must say more about what the engines' choice means."""
 
     def decorator(func: F) -> F:
         return click.option(

@@ -80,10 +80,11 @@ def show_resource(
     "(<link rel=canonical>). Default: the IRIs' own base, https://w3id.org/cyberflag/.",
 )
 @engine_option_with(
-    "rdflib",
-    "SPARQL engine. rdflib (the default here) keeps every literal as the data writes it; "
-    "Oxigraph is faster but gives derived integer types (xsd:nonNegativeInteger) as "
-    "xsd:integer, so the pages' Turtle and JSON-LD would differ from the data.",
+    "oxigraph",
+    "SPARQL engine. Oxigraph (the default, as for every query command and for 'serve') is "
+    "fast, but gives derived integer types as xsd:integer (a span's offsets, which the data "
+    "types xsd:nonNegativeInteger, in the span pages' Turtle and JSON-LD); rdflib keeps every "
+    "literal as the data writes it and takes several times as long on a large graph.",
 )
 @data_option
 @endpoint_options

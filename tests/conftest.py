@@ -764,3 +764,35 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(cli, ["site", "-o", str(target)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return target
+
+
+# --- a real browser (tests/test_site_browser.py, tests/test_serve_browser.py) -----------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    """Debian's Chromium (or ``CYBERFLAG_CHROMIUM``): a missing browser fails, never skips."""
+    import os
+
+    found = os.environ.get("CYBERFLAG_CHROMIUM") or shutil.which("chromium") or shutil.which(
+        "chromium-browser"
+    )
+    if not found:
+        pytest.fail("no Chromium: apt-get install -y chromium (or set CYBERFLAG_CHROMIUM)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium driven by Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(),
+                                              args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

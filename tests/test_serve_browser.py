@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser
 
 from cyberflag.cli import cli
 from cyberflag.queries import catalogue
 from cyberflag.sparql.engines import OxigraphEngine
 from test_serve import Served, start_serve
-from test_site_browser import ARGS, chromium_path
+from test_site_browser import Visit
 
 from conftest import free_port
 
@@ -33,49 +33,16 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         server.process.wait(timeout=20)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
-        yield launched
-        launched.close()
-
-
-class Tab:
-    """A page of the served site, with what it logged and what it asked of other hosts."""
-
-    def __init__(self, browser: Browser, base: str) -> None:
-        self.base = base
-        self.context = browser.new_context()
-        self.errors: list[str] = []
-        self.outside: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page: Page = self.context.new_page()
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def _route(self, route: Route) -> None:
-        if route.request.url.startswith(self.base + "/"):
-            route.continue_()
-        else:
-            self.outside.append(route.request.url)
-            route.abort()
-
-    def open(self, path: str) -> Page:
-        self.page.goto(self.base + path)
-        return self.page
-
-
 @pytest.fixture
-def tab(browser: Browser, served: Served) -> Iterator[Tab]:
-    opened = Tab(browser, served.url)
+def tab(browser: Browser, served: Served) -> Iterator[Visit]:
+    opened = Visit(browser, served.url)
     yield opened
     assert opened.errors == []
     assert opened.outside == []
-    opened.context.close()
+    opened.close()
 
 
-def test_the_who_said_what_form_runs_for_bailey(tab: Tab) -> None:
+def test_the_who_said_what_form_runs_for_bailey(tab: Visit) -> None:
     said = CliRunner().invoke(cli, ["who-said", "--person", "Bailey", "--format", "json"])
     expected = json.loads(said.stdout)["results"]["bindings"]
     page = tab.open("/")
@@ -94,7 +61,7 @@ def test_the_who_said_what_form_runs_for_bailey(tab: Tab) -> None:
     assert "Simon Bailey" in page.locator("h1").inner_text()
 
 
-def test_a_kind_ticked_narrows_the_rows(tab: Tab) -> None:
+def test_a_kind_ticked_narrows_the_rows(tab: Visit) -> None:
     page = tab.open("/queries/who-said-what/")
     page.fill("#p-person", "Bailey")
     page.check("input[name=kind][value=direct]")
@@ -107,7 +74,7 @@ def test_a_kind_ticked_narrows_the_rows(tab: Tab) -> None:
     assert kinds == ["direct"]
 
 
-def test_the_console_runs_a_saved_query_and_fetches_nothing_elsewhere(tab: Tab) -> None:
+def test_the_console_runs_a_saved_query_and_fetches_nothing_elsewhere(tab: Visit) -> None:
     page = tab.open("/console/")
     page.select_option("#saved", "people")
     page.locator(".tabPanel.active .yasqe_queryButton").click()
@@ -119,14 +86,14 @@ def test_the_console_runs_a_saved_query_and_fetches_nothing_elsewhere(tab: Tab) 
     assert "SELECT DISTINCT ?person" in editor
 
 
-def test_a_forms_answer_opens_in_the_console(tab: Tab) -> None:
+def test_a_forms_answer_opens_in_the_console(tab: Visit) -> None:
     page = tab.open("/queries/people/?run=1")
     page.get_by_role("link", name="Open in the SPARQL console").click()
     page.locator(".tabPanel.active .CodeMirror").wait_for()
     assert "SELECT DISTINCT ?person" in page.locator(".tabPanel.active .CodeMirror").inner_text()
 
 
-def test_the_served_pages_need_no_file_paths(tab: Tab, served: Served) -> None:
+def test_the_served_pages_need_no_file_paths(tab: Visit, served: Served) -> None:
     page = tab.open("/id/person/simon-bailey/")
     assert "Simon Bailey" in page.locator("h1").inner_text()
     page.get_by_role("link", name="Who said what").click()

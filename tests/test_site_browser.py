@@ -9,43 +9,21 @@ skip them.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 STATEMENT = "id/statement/bailey-cant-be-left-to-chance/index.html"
 
 
-def chromium_path() -> str:
-    found = os.environ.get("CYBERFLAG_CHROMIUM") or shutil.which("chromium") or shutil.which(
-        "chromium-browser"
-    )
-    if not found:
-        pytest.fail("no Chromium: apt-get install -y chromium (or set CYBERFLAG_CHROMIUM)")
-    return found
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
-        yield launched
-        launched.close()
-
-
 class Visit:
-    """A page with what it logged and requested."""
+    """A page with what it logged and what it asked for outside ``root``: the built site's
+    folder (pages opened as ``file://``) or a served site's URL."""
 
-    def __init__(self, browser: Browser, site: Path, javascript: bool = True) -> None:
-        self.site = site.resolve()
+    def __init__(self, browser: Browser, root: Path | str, javascript: bool = True) -> None:
+        self.base = root if isinstance(root, str) else root.resolve().as_uri()
         self.context = browser.new_context(java_script_enabled=javascript)
         self.errors: list[str] = []
         self.outside: list[str] = []
@@ -56,14 +34,14 @@ class Visit:
 
     def _route(self, route: Route) -> None:
         url = route.request.url
-        if url.startswith(self.site.as_uri() + "/"):
+        if url.startswith(self.base + "/"):
             route.continue_()
         else:  # nothing may leave the machine, nor read outside the site
             self.outside.append(url)
             route.abort()
 
     def open(self, path: str) -> Page:
-        self.page.goto((self.site / path).as_uri())
+        self.page.goto(f"{self.base}/{path.lstrip('/')}")
         return self.page
 
     def close(self) -> None:

@@ -34,12 +34,11 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -47,7 +46,7 @@ sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402  (bench/generate.py, which puts cli/ on the path)
 from cyberflag.index.opening import open_store  # noqa: E402
-from run import Sample, command_env, fmt_s, run_process  # noqa: E402
+from run import Measure, command_env, fmt_s, run_process  # noqa: E402
 from startup import export  # noqa: E402
 
 SHIPPED = "shipped"
@@ -57,9 +56,10 @@ TARGET_MB = 1000.0
 reading of the MB that ``run_process`` reports, 1,024 × 1,024 bytes)."""
 
 
-@dataclass
-class Cell:
-    """One corpus built with one engine by one tree's code: its samples and what it wrote."""
+@dataclass(kw_only=True)
+class Cell(Measure):
+    """One corpus built with one engine by one tree's code: its samples (their median and peak
+    as ``run.py`` works them out) and what it wrote."""
 
     code: str
     tree: Path
@@ -67,19 +67,9 @@ class Cell:
     engine: str
     data: Path | None
     triples: int
-    samples: list[Sample] = field(default_factory=list)
     pages: int = 0
     files: int = 0
     output_bytes: int = 0
-
-    @property
-    def median(self) -> float | None:
-        done = [s.seconds for s in self.samples if not s.timed_out]
-        return statistics.median(done) if done else None
-
-    @property
-    def peak_mb(self) -> float | None:
-        return max((s.peak_mb for s in self.samples), default=None)
 
 
 def log(text: str) -> None:
@@ -218,7 +208,8 @@ def main(argv: list[str] | None = None) -> None:
             before.mkdir()
             trees = {f"before ({args.before})": export(args.before, before), **trees}
         cells = [
-            Cell(code, tree, label, engine, data, count_triples(data))
+            Cell(code=code, tree=tree, corpus=label, engine=engine, data=data,
+                 triples=count_triples(data))
             for label, data in datas.items() for engine in args.engines.split(",")
             for code, tree in trees.items()
         ]

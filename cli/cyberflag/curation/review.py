@@ -28,6 +28,7 @@ from cyberflag.curation.edit import (
     spans_of,
 )
 from cyberflag.curation.entities import Entity, Known
+from cyberflag.curation.layout import Range
 from cyberflag.curation.triples import JOIN, add_period, add_report, mark_draft
 from cyberflag.errors import InputError
 from cyberflag.rdf.namespaces import CF, CFD, OA, QB, SCHEMA
@@ -252,14 +253,21 @@ def next_id(article: ArticleFile, kind: str, letter: str) -> URIRef:
     return CFD[f"{kind}/{article.slug}-{letter}{n}"]
 
 
+def new_fact(article: ArticleFile, words: str, kind: str, letter: str
+             ) -> tuple[Range, URIRef, URIRef]:
+    """What a fact added by its words starts from: the one span of ``words`` in the body, the
+    next free IRI of ``kind`` and its report in this article."""
+    span = find_words(article, words)
+    node = next_id(article, kind, letter)
+    return span, node, URIRef(f"{node}/report/{article.slug}")
+
+
 def add_quote(
     article: ArticleFile, words: str, speaker: str, kind: str, verb: str | None, known: Known
 ) -> URIRef:
     """A statement of ``speaker`` whose words are ``words`` (the curator's, not a draft)."""
-    span = find_words(article, words)
+    span, node, report = new_fact(article, words, "statement", "s")
     g = article.graph
-    node = next_id(article, "statement", "s")
-    report = URIRef(f"{node}/report/{article.slug}")
     for triple in (
         (node, RDF.type, CF.Statement),
         (node, CF.speaker, entity_for(article, known, speaker)),
@@ -304,10 +312,8 @@ def add_figure(
 ) -> tuple[URIRef, list[str]]:
     """An observation reported by ``words``; a draft while it lacks one of the five dimensions
     (returned, by option name)."""
-    span = find_words(article, words)
+    span, node, report = new_fact(article, words, "observation", "f")
     g = article.graph
-    node = next_id(article, "observation", "f")
-    report = URIRef(f"{node}/report/{article.slug}")
     for triple in (
         (node, RDF.type, QB.Observation),
         (node, QB.dataSet, CFD["dataset/cyberflag-statistics"]),

@@ -40,6 +40,9 @@ from cyberflag.sparql.results import GraphResult
 from cyberflag.text.render import render_graphs
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from cyberflag.queries.header import Query
     from cyberflag.sparql.engines import Engine
 
 MARKER = ".cyberflag-site"
@@ -62,7 +65,7 @@ def check_base_url(base_url: str | None) -> str:
 def build(engine: Engine, data: Path | None, base_url: str | None = None,
           queries_dir: Path | None = None) -> dict[str, str]:
     """Every file of the site, path (from the root, ``/``-separated) → text."""
-    return site_files(context(engine, data, base_url), engine, data, queries_dir)
+    return site_files(context(engine, data, base_url), engine, data, all_queries(queries_dir))
 
 
 def context(engine: Engine, data: Path | None, base_url: str | None = None) -> Context:
@@ -71,7 +74,7 @@ def context(engine: Engine, data: Path | None, base_url: str | None = None) -> C
 
 
 def site_files(ctx: Context, engine: Engine, data: Path | None,
-               queries_dir: Path | None = None) -> dict[str, str]:
+               queries: Sequence[Query]) -> dict[str, str]:
     """Every file of the site built on ``ctx``, path (from the root) → text."""
     files: dict[str, str] = {}
     for iri, path in sorted(ctx.pages.items()):
@@ -90,7 +93,6 @@ def site_files(ctx: Context, engine: Engine, data: Path | None,
     files[WHO_SAID] = who_said_page(ctx, engine)
     files[TIMELINE] = timeline_page(ctx, engine)
     files[CONFLICTS] = conflicts_page(ctx, data)
-    queries = all_queries(queries_dir)
     files[QUERIES] = catalogue_page(queries, live=False)
     for query in queries:
         files[query_here(query.name)] = query_page(query, {}, live=False)

@@ -68,19 +68,15 @@ def catalogue_page(queries: Sequence[Query], live: bool) -> str:
     return frame(HERE, "Saved queries", body)
 
 
-def read_values(query: Query, fields: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
-    """The form's values by field name, blanks dropped (binding the query checks the names: a
-    mistyped link is refused, naming the parameters the query takes)."""
+def read_values(fields: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    """The form's values by field name, blanks dropped (binding the query checks the names and
+    reads each value as its parameter's type: a mistyped link is refused, naming the parameters
+    the query takes)."""
     values: dict[str, list[str]] = {}
     for name, value in fields:
         if name != RUN and value.strip():
-            kept = value if _type(query, name) == "string" else value.strip()
-            values.setdefault(name, []).append(kept)
+            values.setdefault(name, []).append(value)
     return values
-
-
-def _type(query: Query, name: str) -> str:
-    return next((p.type for p in query.params if p.name == name), "string")
 
 
 def field(param: Param, values: Sequence[str], live: bool) -> str:

@@ -34,9 +34,15 @@ def page_path(iri: str) -> str | None:
     if not iri.startswith(ID_BASE):
         return None
     segments = iri[len(ID_BASE):].split("/")
-    if not all(SAFE_SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments):
+    if not safe_segments(segments):
         return None
     return "/".join(["id", *segments, "index.html"])
+
+
+def safe_segments(segments: list[str]) -> bool:
+    """Whether every segment is a :data:`SAFE_SEGMENT` and none climbs (``.``, ``..``): a path
+    that stays inside the site, on disk as in a URL."""
+    return all(SAFE_SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments)
 
 
 def relative(here: str, target: str) -> str:
@@ -181,4 +187,7 @@ fieldset.field > label { margin-right: 1rem; }
 with a contrast of at least 7:1 for text."""
 
 
-__all__ = ["CSS", "STYLE", "capital", "esc", "frame", "lines", "link", "page_path", "relative"]
+__all__ = [
+    "CSS", "STYLE", "capital", "esc", "frame", "lines", "link", "page_path", "relative",
+    "safe_segments",
+]

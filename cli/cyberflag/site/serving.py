@@ -36,7 +36,7 @@ from cyberflag.site.forms import (
     query_page,
     read_values,
 )
-from cyberflag.site.html import SAFE_SEGMENT, esc, frame
+from cyberflag.site.html import esc, frame, safe_segments
 from cyberflag.sparql.results import AskResult, SelectResult
 from cyberflag.text.render import render
 
@@ -110,7 +110,7 @@ class SiteApp:
         if self.root is None:
             return None
         segments = [s for s in path.split("/") if s]
-        if not all(SAFE_SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments):
+        if not safe_segments(segments):
             return None
         target = self.root.joinpath(*segments)
         if target.is_dir():
@@ -140,7 +140,7 @@ class SiteApp:
         if not slash:
             return redirect(f"/queries/{quote(name)}/")
         pairs = parse_qsl(fields, keep_blank_values=True)
-        values = read_values(query, pairs)
+        values = read_values(pairs)
         if tail in DOWNLOADS:
             return self.download(query, values, *DOWNLOADS[tail])
         if tail:
@@ -204,13 +204,12 @@ def prepare(data: Path | None, queries_dir: Path | None, *, site: bool,
     from cyberflag.sparql.remote import RemoteEngine
 
     def make(store: Engine, url: str, workdir: Path) -> SiteApp:
-        ctx, root = None, None
+        ctx, root, queries = None, None, all_queries(queries_dir)
         if site:
             ctx = context(store, data)
             root = workdir / "site"
-            publish(root, site_files(ctx, store, data, queries_dir))
-        return SiteApp(root, ctx, all_queries(queries_dir),
-                       RemoteEngine(url + "/query", timeout=timeout))
+            publish(root, site_files(ctx, store, data, queries))
+        return SiteApp(root, ctx, queries, RemoteEngine(url + "/query", timeout=timeout))
 
     return make
 
